@@ -1,0 +1,463 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .codes import LEVEL_VALIDATORS, UNIT_CODE_RE, account_group
+
+DEFAULT_TAG_BASIS = "Kepmendagri 900.1.15.5-1317/2023"
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Stage(models.TextChoices):
+    MURNI = "murni", _("Murni")
+    PERGESERAN = "pergeseran", _("Pergeseran")
+    PERUBAHAN = "perubahan", _("Perubahan")
+
+
+class NomenclatureLevel(models.TextChoices):
+    URUSAN = "urusan", _("Urusan")
+    BIDANG = "bidang", _("Bidang Urusan")
+    PROGRAM = "program", _("Program")
+    KEGIATAN = "kegiatan", _("Kegiatan")
+    SUB_KEGIATAN = "sub_kegiatan", _("Sub Kegiatan")
+
+
+class Nomenclature(models.Model):
+    """A Kepmendagri code (urusan to sub kegiatan) as it stands in one fiscal year.
+
+    The list is versioned by year: the same code may name different things in
+    two years, so the year is part of the identity.
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    level = models.CharField(_("tingkat"), max_length=12, choices=NomenclatureLevel.choices)
+    code = models.CharField(_("kode"), max_length=32)
+    name = models.CharField(_("nama"), max_length=500)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("nomenklatur")
+        verbose_name_plural = _("nomenklatur")
+        ordering = ["fiscal_year", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "level", "code"], name="nomenclature_unique_code"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["fiscal_year", "code"],
+                name="nomenclature_year_code",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        validator = LEVEL_VALIDATORS.get(self.level)
+        if validator is not None:
+            try:
+                validator(self.code)
+            except ValidationError as exc:
+                raise ValidationError({"code": exc.messages}) from None
+
+
+class UnitKind(models.TextChoices):
+    OPD = "opd", _("Perangkat Daerah (OPD)")
+    UPTD = "uptd", _("UPTD")
+    SUB_UNIT = "sub_unit", _("Sub Unit")
+
+
+class Unit(models.Model):
+    """An SKPD/OPD of one pemda, or one of its sub units (UPTD, bureau...).
+
+    SIPD unit codes repeat across regions (their sequence part is per region),
+    so a unit is identified by its region and its code.
+    """
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        related_name="units",
+    )
+    code = models.CharField(
+        _("kode SIPD"),
+        max_length=40,
+        validators=[
+            RegexValidator(
+                UNIT_CODE_RE,
+                _("Kode unit harus berformat SIPD, mis. 1.06.0.00.0.00.01.0000."),
+            )
+        ],
+    )
+    name = models.CharField(_("nama"), max_length=255)
+    short_name = models.CharField(_("singkatan"), max_length=60, blank=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("unit induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_units",
+    )
+    is_demo = models.BooleanField(_("data contoh"), default=False)
+
+    class Meta:
+        verbose_name = _("perangkat daerah / unit")
+        verbose_name_plural = _("perangkat daerah / unit")
+        ordering = ["region_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="unit_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class FundingSource(models.Model):
+    """A funding source (sumber dana) by its SIPD code."""
+
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=255)
+
+    class Meta:
+        verbose_name = _("sumber dana")
+        verbose_name_plural = _("sumber dana")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Account(models.Model):
+    """An account code (kode rekening), kept as text: real exports have odd widths."""
+
+    code = models.CharField(_("kode rekening"), max_length=40, unique=True)
+    name = models.CharField(_("nama rekening"), max_length=500)
+    group = models.CharField(
+        _("kelompok rekening"), max_length=20, db_index=True, editable=False,
+        help_text=_("Tiga tingkat pertama kode, mis. 5.1.06 (bantuan sosial)."),
+    )
+
+    class Meta:
+        verbose_name = _("kode rekening")
+        verbose_name_plural = _("kode rekening")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # Derived, not a business rule: the group is the code's first three levels.
+        self.group = account_group(self.code)
+        super().save(*args, **kwargs)
+
+
+class LineOrigin(models.TextChoices):
+    IMPORT = "import", _("Impor SIPD")
+    MANUAL = "manual", _("Isian koordinator")
+    DEMO = "demo", _("Data contoh")
+
+
+class BudgetLine(models.Model):
+    """One budget line: a sub kegiatan x funding source x account x package of a unit.
+
+    ``pillar`` and ``strategy`` are the line's effective classification, kept
+    in step with its tags by ``budgets.services`` (a hand tag wins over an
+    imported one only when it is recorded with a reason).
+    """
+
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    stage = models.CharField(
+        _("tahapan"), max_length=12, choices=Stage.choices, default=Stage.MURNI
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("perangkat daerah"), on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    sub_unit = models.ForeignKey(
+        Unit, verbose_name=_("sub unit"), on_delete=models.PROTECT,
+        related_name="sub_unit_budget_lines",
+    )
+    sub_kegiatan = models.ForeignKey(
+        Nomenclature, verbose_name=_("sub kegiatan"), on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    funding_source = models.ForeignKey(
+        FundingSource, verbose_name=_("sumber dana"), on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("kode rekening"), on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    package = models.CharField(_("paket/kelompok"), max_length=100, blank=True, default="")
+    package_name = models.CharField(_("nama paket/kelompok"), max_length=500, blank=True)
+    pagu = models.DecimalField(
+        _("pagu"), **MONEY, validators=[MinValueValidator(0)]
+    )
+    realisasi = models.DecimalField(
+        _("realisasi"), **MONEY, default=0, validators=[MinValueValidator(0)]
+    )
+    pillar = models.ForeignKey(
+        "programs.Pillar", verbose_name=_("pilar"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="budget_lines",
+    )
+    strategy = models.ForeignKey(
+        "programs.Strategy", verbose_name=_("strategi"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="budget_lines",
+    )
+    origin = models.CharField(
+        _("asal data"), max_length=8, choices=LineOrigin.choices, default=LineOrigin.MANUAL
+    )
+    import_batch = models.ForeignKey(
+        "budgets.ImportBatch", verbose_name=_("batch impor"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="lines",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diisi oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    is_demo = models.BooleanField(_("data contoh"), default=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("baris anggaran")
+        verbose_name_plural = _("baris anggaran")
+        ordering = ["fiscal_year", "region_id", "unit_id", "sub_kegiatan_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "fiscal_year", "stage", "unit", "sub_unit", "sub_kegiatan",
+                    "funding_source", "account", "package",
+                ],
+                name="budget_line_natural_key",
+                violation_error_message=_(
+                    "Baris anggaran dengan tahun, tahapan, unit, sub unit, sub "
+                    "kegiatan, sumber dana, rekening dan paket yang sama sudah ada."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pagu__gte=0),
+                name="budget_line_pagu_non_negative",
+                violation_error_message=_("Pagu tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(realisasi__gte=0),
+                name="budget_line_realisasi_non_negative",
+                violation_error_message=_("Realisasi tidak boleh negatif."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "stage", "region"], name="line_year_region"),
+            models.Index(fields=["fiscal_year", "unit"], name="line_year_unit"),
+            models.Index(fields=["fiscal_year", "pillar"], name="line_year_pillar"),
+            models.Index(fields=["import_batch"], name="line_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.sub_kegiatan.code} {self.account.code}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("budgets:line-detail", args=[self.pk])
+
+    @property
+    def serapan(self):
+        """Absorption rate (realisasi / pagu) as a Decimal fraction, or None."""
+        if not self.pagu:
+            return None
+        return self.realisasi / self.pagu
+
+
+class TagSource(models.TextChoices):
+    IMPORT = "import", _("Impor SIPD")
+    PERSON = "person", _("Penandaan manual")
+    RULE = "rule", _("Aturan")
+
+
+class Tag(models.Model):
+    """A classification of a line (or of a sub kegiatan for a year).
+
+    Links to a pillar and/or an Inpres 4/2022 strategy, or carries a SIPD label;
+    records where it came from (import, person, rule) and its legal basis.
+    Imported and hand-made tags are separate records: a hand tag never
+    overwrites an imported one.
+    """
+
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("baris anggaran"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="tags",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), null=True, blank=True)
+    sub_kegiatan = models.ForeignKey(
+        Nomenclature, verbose_name=_("sub kegiatan"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="tags",
+    )
+    pillar = models.ForeignKey(
+        "programs.Pillar", verbose_name=_("pilar"), on_delete=models.PROTECT,
+        null=True, blank=True,
+    )
+    strategy = models.ForeignKey(
+        "programs.Strategy", verbose_name=_("strategi"), on_delete=models.PROTECT,
+        null=True, blank=True,
+    )
+    label = models.CharField(_("label SIPD"), max_length=255, blank=True)
+    source = models.CharField(_("sumber"), max_length=8, choices=TagSource.choices)
+    basis = models.CharField(_("dasar"), max_length=200, default=DEFAULT_TAG_BASIS)
+    reason = models.TextField(_("alasan"), blank=True)
+    import_batch = models.ForeignKey(
+        "budgets.ImportBatch", verbose_name=_("batch impor"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="tags",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    is_demo = models.BooleanField(_("data contoh"), default=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tag")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(budget_line__isnull=False, sub_kegiatan__isnull=True)
+                    | models.Q(
+                        budget_line__isnull=True,
+                        sub_kegiatan__isnull=False,
+                        fiscal_year__isnull=False,
+                    )
+                ),
+                name="tag_targets_line_or_sub_kegiatan",
+                violation_error_message=_(
+                    "Tag menandai satu baris anggaran, atau satu sub kegiatan pada "
+                    "satu tahun."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pillar__isnull=False)
+                | models.Q(strategy__isnull=False)
+                | ~models.Q(label=""),
+                name="tag_has_content",
+                violation_error_message=_("Tag harus menyebut pilar, strategi atau label."),
+            ),
+        ]
+        indexes = [models.Index(fields=["budget_line", "source"], name="tag_line_source")]
+
+    def __str__(self) -> str:
+        parts = [str(p) for p in (self.pillar, self.strategy) if p] + [self.label]
+        return " / ".join(p for p in parts if p)
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    PARSING = "parsing", _("Membaca berkas")
+    PREVIEW = "preview", _("Pratinjau")
+    COMMITTING = "committing", _("Menyimpan")
+    COMMITTED = "committed", _("Tersimpan")
+    REJECTED = "rejected", _("Ditolak")
+    FAILED = "failed", _("Gagal")
+    ROLLED_BACK = "rolled_back", _("Dibatalkan")
+
+
+class ImportKind(models.TextChoices):
+    REKAP = "rekap", _("Rekap pagu")
+    REALISASI = "realisasi", _("Realisasi per dokumen")
+
+
+class ImportBatch(models.Model):
+    """One uploaded SIPD file and everything the import did with it.
+
+    The database, not the broker, knows the state of the job: a lost message
+    or a dead worker is recovered from here.
+    """
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diunggah oleh"),
+        on_delete=models.PROTECT, related_name="import_batches",
+    )
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("nama berkas asli"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
+    kind = models.CharField(
+        _("jenis"), max_length=10, choices=ImportKind.choices, blank=True
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), null=True, blank=True)
+    stage = models.CharField(
+        _("tahapan"), max_length=12, choices=Stage.choices, default=Stage.MURNI
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices,
+        default=ImportStatus.PENDING, db_index=True,
+    )
+    dry_run = models.BooleanField(_("hanya pratinjau"), default=False)
+    commit_valid_only = models.BooleanField(_("simpan baris valid saja"), default=False)
+    progress_done = models.PositiveIntegerField(_("baris diproses"), default=0)
+    progress_total = models.PositiveIntegerField(_("total baris"), default=0)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    created = models.PositiveIntegerField(_("baru"), default=0)
+    updated = models.PositiveIntegerField(_("berubah"), default=0)
+    unchanged = models.PositiveIntegerField(_("tetap"), default=0)
+    removed = models.PositiveIntegerField(_("hilang"), default=0)
+    skipped = models.PositiveIntegerField(_("dilewati"), default=0)
+    total_pagu = models.DecimalField(_("total pagu"), **MONEY, default=0)
+    total_realisasi = models.DecimalField(_("total realisasi"), **MONEY, default=0)
+    errors = models.JSONField(_("kesalahan"), default=list, blank=True)
+    warnings = models.JSONField(_("peringatan"), default=list, blank=True)
+    preview = models.JSONField(_("pratinjau"), default=dict, blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    is_demo = models.BooleanField(_("data contoh"), default=False)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai diproses"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai diproses"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("disimpan"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("disimpan oleh"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    rolled_back_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibatalkan oleh"),
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("batch impor")
+        verbose_name_plural = _("batch impor")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["region", "fiscal_year"], name="batch_region_year")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("budgets:import-detail", args=[self.pk])
