@@ -23,6 +23,9 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("anggaran/", include("budgets.urls")),
+    path("", include("programs.urls")),
+    path("", include("roadmap.urls")),
+    path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401  (pages are added by the coordination work)
+
+app_name = "roadmap"
+
+urlpatterns: list = []
