@@ -52,3 +52,16 @@ def test_a_line_of_another_region_is_not_found(demo_data, client):
     client.login(username="koordinator.lebak", password="tkpkd-demo")
     other = BudgetLine.objects.filter(region_id="36.03").first()
     assert client.get(f"/anggaran/baris/{other.pk}/").status_code == 404
+
+
+def test_pages_stay_indonesian_whatever_the_browser_language(demo_data, client):
+    client.login(username="pejabat", password="tkpkd-demo")
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Rp1,7 triliun" in html
+
+
+def test_the_language_switcher_turns_english_on(demo_data, client):
+    client.login(username="pejabat", password="tkpkd-demo")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "Rp1.7 trillion" in html
