@@ -5,6 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
 
+from budgets.api.views import ImportBatchViewSet  # noqa: E402 - after the router
+
+router.register("imports", ImportBatchViewSet, basename="import")
+
 urlpatterns = [
     path("", include(router.urls)),
 ]
