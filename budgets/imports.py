@@ -1157,8 +1157,7 @@ def _write_lines_orm(batch: ImportBatch, plan: Plan, refs: _Refs, rows: list) ->
 def _remove_lines(batch: ImportBatch, ids: list[int]) -> None:
     """Record the full state (tags, intervention links) of lines, then delete them."""
     before = _before_rows(ids)
-    through = BudgetLine._meta.get_field("interventions").remote_field.through \
-        if _has_interventions() else None
+    through = _intervention_through()
     tags = defaultdict(list)
     for t in Tag.objects.filter(budget_line_id__in=ids).values(
         *[f.attname for f in Tag._meta.concrete_fields]
@@ -1184,12 +1183,12 @@ def _remove_lines(batch: ImportBatch, ids: list[int]) -> None:
     BudgetLine.objects.filter(pk__in=ids).delete()
 
 
-def _has_interventions() -> bool:
+def _intervention_through():
+    """The table linking interventions to lines (None if no app links them)."""
     try:
-        BudgetLine._meta.get_field("interventions")
+        return BudgetLine._meta.get_field("interventions").through
     except Exception:  # noqa: BLE001 - the programs app may not link lines
-        return False
-    return True
+        return None
 
 
 def _write_tags(batch: ImportBatch, plan: Plan, refs: _Refs, *, user) -> None:
@@ -1352,15 +1351,20 @@ def _restore_removed(qs) -> None:
             links.append((before["id"], intervention_id))
     if not lines:
         return
-    BudgetLine.objects.bulk_create(lines, batch_size=1000)
-    created_at = {line.pk: line.created_at for line in lines}
     # auto_now_add/auto_now overwrite the times on insert: put them back.
+    times = [(line.created_at, line.updated_at) for line in lines]
+    BudgetLine.objects.bulk_create(lines, batch_size=1000)
+    for line, (created, updated) in zip(lines, times, strict=True):
+        line.created_at, line.updated_at = created, updated
     BudgetLine.objects.bulk_update(lines, ["created_at", "updated_at"], batch_size=1000)
-    del created_at
-    Tag.objects.bulk_create(tags, batch_size=1000)
-    Tag.objects.bulk_update(tags, ["created_at"], batch_size=1000) if tags else None
-    if links and _has_interventions():
-        through = BudgetLine._meta.get_field("interventions").remote_field.through
+    if tags:
+        tag_times = [t.created_at for t in tags]
+        Tag.objects.bulk_create(tags, batch_size=1000)
+        for tag, created in zip(tags, tag_times, strict=True):
+            tag.created_at = created
+        Tag.objects.bulk_update(tags, ["created_at"], batch_size=1000)
+    through = _intervention_through()
+    if links and through is not None:
         through.objects.bulk_create(
             [through(budgetline_id=line_id, intervention_id=iid) for line_id, iid in links],
             ignore_conflicts=True,

@@ -1,9 +1,15 @@
 from decimal import Decimal
 
 import pytest
+
 from django.template import Context, Template
 
-from budgets.money import format_number, format_percent, format_rupiah, format_rupiah_short
+from budgets.money import (
+    format_number,
+    format_percent,
+    format_rupiah,
+    format_rupiah_short,
+)
 
 
 @pytest.mark.parametrize(
