@@ -1,6 +1,7 @@
 """The imports endpoint: /api/v1/imports/ (upload, status, commit, rollback, errors)."""
 
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -23,6 +24,8 @@ class ImportBatchViewSet(
     """SIPD import batches of the regions the user may import into."""
 
     serializer_class = ImportBatchSerializer
+    # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["status", "kind", "fiscal_year", "region", "stage"]
     ordering_fields = ["created_at", "id"]
