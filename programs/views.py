@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -64,7 +65,7 @@ def intervention_list(request):
 @login_required
 def intervention_create(request):
     if not access.can_change_anything(request.user):
-        raise Http404
+        raise PermissionDenied(_("Hanya koordinator yang dapat mencatat data ini."))
     form = InterventionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         intervention = apply_service(form, lambda: services.intervention_create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -69,7 +70,7 @@ def _form_page(request, form, title, back_url, **extra):
 
 def _require_changer(request):
     if not access.can_change_anything(request.user):
-        raise Http404
+        raise PermissionDenied(_("Hanya koordinator yang dapat mencatat data ini."))
 
 
 # --- roadmaps and actions -------------------------------------------------------------
