@@ -80,7 +80,7 @@ def intervention_create(request):
         "intro": _("Isi data pokok; baris anggaran, capaian triwulan dan bukti ditambahkan "
                    "di halaman intervensi setelah tersimpan."),
         "back_url": reverse("programs:intervention-list"),
-    })
+    }, status=400 if form.errors else 200)
 
 
 @login_required
@@ -138,7 +138,7 @@ def intervention_update(request, pk: int):
     return render(request, "roadmap/form_page.html", {
         "form": form, "title": _("Ubah intervensi: %(name)s") % {"name": intervention.name},
         "back_url": reverse("programs:intervention-detail", args=[pk]),
-    })
+    }, status=400 if form.errors else 200)
 
 
 @login_required
@@ -157,7 +157,7 @@ def intervention_close(request, pk: int):
         "intro": _("Intervensi yang ditutup berstatus Selesai; riwayatnya tetap tersimpan."),
         "submit_label": _("Tutup intervensi"), "danger": True,
         "back_url": reverse("programs:intervention-detail", args=[pk]),
-    })
+    }, status=400 if form.errors else 200)
 
 
 def _detail_with_form(request, intervention, **forms):
