@@ -14,6 +14,7 @@ from roadmap.web import apply_service, ensure_changeable, get_or_404
 
 from . import selectors, services
 from .line_forms import BudgetLineForm, LineDeleteForm, LineTagForm
+from .models import BudgetLine
 
 
 def _line_data(form) -> dict:
@@ -127,7 +128,8 @@ def line_tag(request):
                     "was": form.cleaned_data["expected"], "now": count})
         else:
             tagged = apply_service(form, lambda: services.budget_lines_tag(
-                user=request.user, lines=lines, pillar=form.cleaned_data["pillar"],
+                user=request.user, lines=BudgetLine.objects.filter(pk__in=lines.values("pk")),
+                pillar=form.cleaned_data["pillar"],
                 strategy=form.cleaned_data["strategy"], reason=form.cleaned_data["reason"]))
             if tagged is not None:
                 messages.success(request, _("%(n)d baris ditandai.") % {"n": tagged})

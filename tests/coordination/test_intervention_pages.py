@@ -1,6 +1,7 @@
 """Intervention pages: create, edit, close, progress, evidence, line linking."""
 
 import pytest
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 

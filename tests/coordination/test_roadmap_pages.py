@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,7 +18,12 @@ from roadmap.models import (
     Roadmap,
     RoadmapAction,
 )
-from tests.factories import DecisionFactory, MeetingFactory, ObstacleFactory, RoadmapActionFactory
+from tests.factories import (
+    DecisionFactory,
+    MeetingFactory,
+    ObstacleFactory,
+    RoadmapActionFactory,
+)
 
 from .conftest import PDF
 

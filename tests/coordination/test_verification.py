@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
