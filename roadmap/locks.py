@@ -103,3 +103,22 @@ def ensure_quarter_unlocked(
     submission = quarter_lock(region_code, fiscal_year, quarter)
     if submission is not None:
         raise ValidationError(_message(submission), code="locked")
+
+
+def instance_lock(obj) -> QuarterSubmission | None:
+    """The submission locking one saved object, whatever its kind (for the admin)."""
+    label = obj._meta.label if obj is not None else ""
+    if label in ("budgets.BudgetLine", "programs.Intervention", "roadmap.Roadmap"):
+        return year_lock(obj.region_id, obj.fiscal_year)
+    if label == "budgets.Tag" and obj.budget_line_id:
+        line = obj.budget_line
+        return year_lock(line.region_id, line.fiscal_year)
+    if label == "programs.InterventionProgress":
+        return quarter_lock(obj.intervention.region_id, obj.fiscal_year, obj.quarter) or (
+            year_lock(obj.intervention.region_id, obj.intervention.fiscal_year)
+        )
+    if label == "programs.InterventionEvidence":
+        return year_lock(obj.intervention.region_id, obj.intervention.fiscal_year)
+    if label == "roadmap.RoadmapAction":
+        return quarter_lock(obj.roadmap.region_id, obj.target_year, obj.target_quarter)
+    return None

@@ -202,3 +202,18 @@ def test_board_counts_changes_since_the_last_verification(
     assert rows["36.03"]["changed_since"] == 0
     assert rows["36.02"]["quarters"][0].status == SubmissionStatus.VERIFIED
     assert QuarterSubmission.objects.count() == 2
+
+
+def test_locked_records_are_read_only_in_the_admin(
+    client_for, admin_user, lebak_coordinator, province_coordinator, q1, lebak_roadmap
+):
+    early = RoadmapActionFactory(roadmap=lebak_roadmap, target_year=2024, target_quarter=1)
+    client = client_for(admin_user)
+    url = reverse("admin:roadmap_roadmapaction_change", args=[early.pk])
+    _verify(q1, lebak_coordinator, province_coordinator)
+    response = client.post(url, {"title": "diubah lewat admin"})
+    early.refresh_from_db()
+    assert early.title != "diubah lewat admin"
+    assert response.status_code in (200, 403)
+    submission_url = reverse("admin:roadmap_quartersubmission_change", args=[q1.pk])
+    assert client.get(submission_url).status_code == 200
