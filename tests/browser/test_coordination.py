@@ -7,65 +7,31 @@ report downloads. Screenshots go to var/artifacts/screenshots/.
 """
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.services import chromium_path
+from tests.browser.conftest import SCREENSHOT_DIR, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "artifacts" / "screenshots"
 DEMO_PASSWORD = "tkpkd-demo"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def coord_portal(transactional_db, live_server, settings):
-    from django.core.management import call_command
-
-    from budgets.demo import demo_seed
-
-    call_command("load_regions", prefix="36", verbosity=0)
-    demo_seed()
-    return live_server.url
-
-
-@pytest.fixture
-def coord_page():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                      accept_downloads=True, locale="id-ID")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"coordination-{name}.png"), full_page=True)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"coordination-{name}.png"), full_page=True)
 
 
 def _login(page, base, username):
     page.context.clear_cookies()
-    page.goto(f"{base}/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    login(page, base, username, DEMO_PASSWORD)
     page.wait_for_url(lambda url: "/masuk/" not in url)
 
 
-def test_quarter_cycle_from_lebak_to_province_and_back(coord_page, coord_portal):
-    page, base = coord_page, coord_portal
+def test_quarter_cycle_from_lebak_to_province_and_back(page, portal):
+    base = portal
     try:
         _walk(page, base)
     except Exception:
@@ -77,7 +43,12 @@ def _walk(page, base):
     from openpyxl import load_workbook
 
     from programs.models import Intervention
-    from roadmap.models import Obstacle, QuarterSubmission, RoadmapAction, VerificationEvent
+    from roadmap.models import (
+        Obstacle,
+        QuarterSubmission,
+        RoadmapAction,
+        VerificationEvent,
+    )
 
     _login(page, base, "koordinator.lebak")
 
@@ -201,5 +172,5 @@ def _walk(page, base):
     workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert workbook.sheetnames == ["Ringkasan", "Intervensi", "Aksi Peta Jalan", "Hambatan",
                                    "Verifikasi"]
-    verification = [r for r in workbook["Verifikasi"].iter_rows(values_only=True)]
+    verification = list(workbook["Verifikasi"].iter_rows(values_only=True))
     assert any(row[1] == "Diverifikasi" for row in verification if len(row) > 1)

@@ -233,3 +233,22 @@ def test_list_pages_render_for_every_persona(
             assert client.get(reverse(name)).status_code == 200, (user, name)
     unscoped = client_for(unscoped_user).get(reverse("roadmap:roadmap-list"))
     assert len(unscoped.context["page"]) == 0
+
+
+@pytest.mark.parametrize("name", [
+    "programs:intervention-list", "roadmap:roadmap-list", "roadmap:obstacle-list",
+    "roadmap:meeting-list", "roadmap:verification-list",
+])
+def test_list_pages_use_a_bounded_number_of_queries(
+    client_for, province_coordinator, lebak_roadmap, django_assert_max_num_queries, name
+):
+    from tests.factories import InterventionFactory
+
+    for region in ("36.02", "36.03"):
+        InterventionFactory.create_batch(5, region_id=region)
+        ObstacleFactory.create_batch(5, region_id=region)
+        MeetingFactory.create_batch(3, region_id=region)
+    RoadmapActionFactory.create_batch(5, roadmap=lebak_roadmap)
+    client = client_for(province_coordinator)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse(name), {"fiscal_year": 2024}).status_code == 200
