@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
@@ -845,7 +846,18 @@ def _scope_lock(batch: ImportBatch, fiscal_year: int) -> None:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
+def _ensure_year_unlocked(batch: ImportBatch, fiscal_year: int | None) -> None:
+    """A verified (or submitted) quarter locks the region's year: imports too."""
+    from roadmap.locks import ensure_year_unlocked
+
+    try:
+        ensure_year_unlocked(batch.region_id, fiscal_year)
+    except ValidationError as exc:
+        raise ImportRefused(" ".join(exc.messages), status=409) from None
+
+
 def _commit(batch: ImportBatch, plan: Plan, *, user) -> None:
+    _ensure_year_unlocked(batch, plan.fiscal_year)
     with transaction.atomic():
         _scope_lock(batch, plan.fiscal_year)
         if plan.kind == ImportKind.REKAP:
@@ -1252,6 +1264,7 @@ def _commit_realisasi(batch: ImportBatch, plan: Plan) -> int:
 def import_batch_rollback(*, user, batch: ImportBatch, reason: str = "") -> ImportBatch:
     """Restore the lines as they were before this batch (newest batch first)."""
     access.ensure_can_import(user, batch.region_id)
+    _ensure_year_unlocked(batch, batch.fiscal_year)
     if batch.status != ImportStatus.COMMITTED:
         raise ImportRefused(
             _("Hanya batch yang tersimpan yang dapat dibatalkan (status: %(status)s).")
