@@ -461,3 +461,7 @@ class ImportBatch(models.Model):
         from django.urls import reverse
 
         return reverse("budgets:import-detail", args=[self.pk])
+
+
+# The summary table lives in its own module (derived data, kept by budgets.summary).
+from .models_summary import BudgetSummary, SummaryDirty  # noqa: E402,F401

@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Max, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from regions import access
 
 from .filters import BudgetLineFilterSet
 from .models import BudgetLine, ImportBatch, Nomenclature, Stage, Unit, UnitKind
+from .summary import LINE_GROUPS, Source, summary_source
 
 ZERO = Decimal("0.00")
 
@@ -30,17 +31,8 @@ GROUP_KEYS = (
     "account_group",
 )
 
-_GROUP_EXPRESSIONS = {
-    "fiscal_year": F("fiscal_year"),
-    "stage": F("stage"),
-    "region": F("region_id"),
-    "unit": F("unit_id"),
-    "pillar": F("pillar__code"),
-    "strategy": F("strategy__code"),
-    "bidang": Substr("sub_kegiatan__code", 1, 4),
-    "program": Substr("sub_kegiatan__code", 1, 7),
-    "account_group": F("account__group"),
-}
+# The expressions over lines; the summary table has its own (budgets.summary).
+_GROUP_EXPRESSIONS = LINE_GROUPS
 
 
 class InvalidGrouping(ValueError):
@@ -142,11 +134,12 @@ def budget_line_summary(
     "not tagged" group, never outside.
     """
     group_by = group_by or []
-    qs = budget_line_scope(user=user, filters=filters)
+    source = summary_source(user=user, filters=filters, line_scope=budget_line_scope)
+    qs = source.qs
     totals = qs.aggregate(
         pagu=Coalesce(Sum("pagu"), Value(ZERO)),
         realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
-        lines=Count("id"),
+        lines=Coalesce(source.lines, Value(0)),
     )
     summary = Summary(
         group_by=group_by,
@@ -156,14 +149,14 @@ def budget_line_summary(
     )
     if not group_by:
         return summary
-    annotations = {f"k_{k}": _GROUP_EXPRESSIONS[k] for k in group_by}
+    annotations = {f"k_{k}": source.groups[k] for k in group_by}
     grouped = (
         qs.annotate(**annotations)
         .values(*annotations)
         .annotate(
             pagu_sum=Coalesce(Sum("pagu"), Value(ZERO)),
             realisasi_sum=Coalesce(Sum("realisasi"), Value(ZERO)),
-            line_count=Count("id"),
+            line_count=source.lines,
         )
         .order_by(*annotations)
     )
@@ -256,14 +249,19 @@ class Headline:
 
 
 def latest_fiscal_year(*, user) -> int | None:
-    return budget_line_scope(user=user).aggregate(y=Max("fiscal_year"))["y"]
+    source = summary_source(user=user, filters=None, line_scope=budget_line_scope)
+    return source.qs.aggregate(y=Max("fiscal_year"))["y"]
 
 
-def _unit_counts(qs: QuerySet[BudgetLine]) -> tuple[int, int]:
+def _unit_counts(source: Source) -> tuple[int, int]:
     """OPD with lines, and UPTD (sub units of kind UPTD) with lines."""
-    opd = qs.values("unit_id").distinct().count()
+    qs = source.qs
+    opd = qs.values(source.unit).distinct().count()
     uptd = (
-        qs.filter(sub_unit__kind=UnitKind.UPTD).values("sub_unit_id").distinct().count()
+        qs.filter(**{source.sub_unit_kind: UnitKind.UPTD})
+        .values(source.sub_unit)
+        .distinct()
+        .count()
     )
     return opd, uptd
 
@@ -274,13 +272,13 @@ def budget_headline(*, user, filters: dict | None = None) -> Headline:
     year = filters.get("fiscal_year") or latest_fiscal_year(user=user)
     if year:
         filters["fiscal_year"] = year
-    qs = budget_line_scope(user=user, filters=filters)
-    totals = qs.aggregate(
+    source = summary_source(user=user, filters=filters, line_scope=budget_line_scope)
+    totals = source.qs.aggregate(
         pagu=Coalesce(Sum("pagu"), Value(ZERO)),
         realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
-        lines=Count("id"),
+        lines=Coalesce(source.lines, Value(0)),
     )
-    opd, uptd = _unit_counts(qs)
+    opd, uptd = _unit_counts(source)
     headline = Headline(
         fiscal_year=int(year) if year else None,
         pagu=totals["pagu"],
@@ -291,19 +289,19 @@ def budget_headline(*, user, filters: dict | None = None) -> Headline:
     )
     if year:
         previous = dict(filters, fiscal_year=int(year) - 1)
-        prev_qs = budget_line_scope(user=user, filters=previous)
-        prev_pagu = prev_qs.aggregate(p=Sum("pagu"))["p"]
+        prev = summary_source(user=user, filters=previous, line_scope=budget_line_scope)
+        prev_pagu = prev.qs.aggregate(p=Sum("pagu"))["p"]
         if prev_pagu is not None:
             headline.previous_year = int(year) - 1
             headline.previous_pagu = prev_pagu
-            headline.previous_opd_count = prev_qs.values("unit_id").distinct().count()
+            headline.previous_opd_count = prev.qs.values(prev.unit).distinct().count()
     return headline
 
 
 def fiscal_years(*, user) -> list[int]:
+    source = summary_source(user=user, filters=None, line_scope=budget_line_scope)
     return list(
-        budget_line_scope(user=user)
-        .order_by("-fiscal_year")
+        source.qs.order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .distinct()
     )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "programs",
     "roadmap",
     "audit",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
