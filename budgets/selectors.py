@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, QuerySet, Sum, Value
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -125,13 +125,18 @@ def parse_group_by(raw: str | list[str] | None) -> list[str]:
 
 
 def budget_line_summary(
-    *, user, filters: dict | None = None, group_by: list[str] | None = None
+    *,
+    user,
+    filters: dict | None = None,
+    group_by: list[str] | None = None,
+    labels: bool = True,
 ) -> Summary:
     """Pagu, realisasi and line count per group, within the user's read scope.
 
     The rows always add up to the totals, which are the plain sums over the
     filtered lines (to the rupiah): a line without a pillar falls in the
-    "not tagged" group, never outside.
+    "not tagged" group, never outside. ``labels=False`` leaves the labels empty
+    (callers that resolve names themselves save the look-ups).
     """
     group_by = group_by or []
     source = summary_source(user=user, filters=filters, line_scope=budget_line_scope)
@@ -161,10 +166,14 @@ def budget_line_summary(
         .order_by(*annotations)
     )
     raw_rows = list(grouped)
-    labels = _labels_for(group_by, raw_rows)
+    names = _labels_for(group_by, raw_rows) if labels else None
     for raw in raw_rows:
         key = {k: raw[f"k_{k}"] for k in group_by}
-        label = " · ".join(labels[k].get(key[k], _label_fallback(k, key[k])) for k in group_by)
+        label = (
+            " · ".join(names[k].get(key[k], _label_fallback(k, key[k])) for k in group_by)
+            if names is not None
+            else ""
+        )
         summary.rows.append(
             SummaryRow(
                 key=key,
@@ -253,17 +262,19 @@ def latest_fiscal_year(*, user) -> int | None:
     return source.qs.aggregate(y=Max("fiscal_year"))["y"]
 
 
-def _unit_counts(source: Source) -> tuple[int, int]:
-    """OPD with lines, and UPTD (sub units of kind UPTD) with lines."""
-    qs = source.qs
-    opd = qs.values(source.unit).distinct().count()
-    uptd = (
-        qs.filter(**{source.sub_unit_kind: UnitKind.UPTD})
-        .values(source.sub_unit)
-        .distinct()
-        .count()
+def _totals_and_units(source: Source) -> dict:
+    """Pagu, realisasi, lines, OPD with lines and UPTD with lines, in one query."""
+    return source.qs.aggregate(
+        pagu=Coalesce(Sum("pagu"), Value(ZERO)),
+        realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
+        lines=Coalesce(source.lines, Value(0)),
+        opd=Count(source.unit, distinct=True),
+        uptd=Count(
+            source.sub_unit,
+            distinct=True,
+            filter=Q(**{source.sub_unit_kind: UnitKind.UPTD}),
+        ),
     )
-    return opd, uptd
 
 
 def budget_headline(*, user, filters: dict | None = None) -> Headline:
@@ -273,28 +284,25 @@ def budget_headline(*, user, filters: dict | None = None) -> Headline:
     if year:
         filters["fiscal_year"] = year
     source = summary_source(user=user, filters=filters, line_scope=budget_line_scope)
-    totals = source.qs.aggregate(
-        pagu=Coalesce(Sum("pagu"), Value(ZERO)),
-        realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
-        lines=Coalesce(source.lines, Value(0)),
-    )
-    opd, uptd = _unit_counts(source)
+    totals = _totals_and_units(source)
     headline = Headline(
         fiscal_year=int(year) if year else None,
         pagu=totals["pagu"],
         realisasi=totals["realisasi"],
         lines=totals["lines"],
-        opd_count=opd,
-        uptd_count=uptd,
+        opd_count=totals["opd"],
+        uptd_count=totals["uptd"],
     )
     if year:
         previous = dict(filters, fiscal_year=int(year) - 1)
         prev = summary_source(user=user, filters=previous, line_scope=budget_line_scope)
-        prev_pagu = prev.qs.aggregate(p=Sum("pagu"))["p"]
-        if prev_pagu is not None:
+        prev_totals = prev.qs.aggregate(
+            p=Sum("pagu"), opd=Count(prev.unit, distinct=True)
+        )
+        if prev_totals["p"] is not None:
             headline.previous_year = int(year) - 1
-            headline.previous_pagu = prev_pagu
-            headline.previous_opd_count = prev.qs.values(prev.unit).distinct().count()
+            headline.previous_pagu = prev_totals["p"]
+            headline.previous_opd_count = prev_totals["opd"]
     return headline
 
 

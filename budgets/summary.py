@@ -13,8 +13,10 @@ otherwise read the lines. Both give the same sums to the rupiah.
 
 from __future__ import annotations
 
+import contextvars
 import zlib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -193,10 +195,42 @@ def summary_enabled() -> bool:
     return getattr(settings, "BUDGET_SUMMARY_TABLE", True)
 
 
+_in_once: contextvars.ContextVar[bool] = contextvars.ContextVar("budget_summary_once", default=False)
+_clean_state: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "budget_summary_clean", default=None
+)
+
+
+@contextmanager
+def summary_state_once():
+    """Within this block, ask once whether any scope is dirty.
+
+    For a read made of many summary calls (a dashboard page): one query instead
+    of one per call. Never wrap writes in it.
+    """
+    token = _clean_state.set(None)
+    once = _in_once.set(True)
+    try:
+        yield
+    finally:
+        _in_once.reset(once)
+        _clean_state.reset(token)
+
+
+def _summary_clean() -> bool:
+    cached = _clean_state.get()
+    if cached is not None:
+        return cached
+    clean = not SummaryDirty.objects.exists()
+    if _in_once.get():
+        _clean_state.set(clean)
+    return clean
+
+
 def summary_source(*, user, filters: dict | None, line_scope) -> Source:
     """Summary rows when they can answer exactly, else the lines (``line_scope``
     is ``budgets.selectors.budget_line_scope``, passed to avoid a cycle)."""
-    if summary_enabled() and _filters_fit_summary(filters) and not SummaryDirty.objects.exists():
+    if summary_enabled() and _filters_fit_summary(filters) and _summary_clean():
         qs = BudgetSummary.objects.filter(access.readable_q(user, field="region__code"))
         qs = _summary_filtered(qs, dict(filters or {}))
         if qs is not None:
