@@ -51,7 +51,8 @@ def _chart_data(dash) -> dict:
     return {
         "pillar": items(dash.by_pillar),
         "strategy": items(dash.by_strategy),
-        "unit": items(dash.by_unit),
+        # "Lainnya" stays in the table: as a bar it would dwarf the named units.
+        "unit": items([i for i in dash.by_unit if not i.extra.get("rest")]),
         "yoy": {
             "years": dash.yoy_years,
             "series": [
