@@ -4,6 +4,7 @@ agrees with the lines to the rupiah."""
 from decimal import Decimal
 
 import pytest
+
 from django.db.models import Q, Sum
 
 from budgets import selectors as budget_selectors
