@@ -1,53 +1,27 @@
 """Headless Chromium: a Pejabat opens the dashboard before a Rakor."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.services import chromium_path
+from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHOTS = Path("var/artifacts/screenshots")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 
 
 @pytest.fixture
-def dash_portal(live_server, transactional_db):
-    from django.core.management import call_command
-
-    from budgets.demo import demo_seed
-
-    call_command("load_regions", prefix="36", verbosity=0)
-    demo_seed()
-    return live_server.url
+def dash_page(page, portal):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, portal, "pejabat", "tkpkd-demo")
+    page.errors = errors
+    return page
 
 
-@pytest.fixture
-def dash_page(dash_portal):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(dash_portal + "/masuk/")
-        page.fill("input[name=username]", "pejabat")
-        page.fill("input[name=password]", "tkpkd-demo")
-        page.click("button[type=submit]")
-        page.errors = errors
-        yield page
-        browser.close()
-
-
-def test_official_reads_the_dashboard_and_follows_a_figure_to_its_source(dash_page, dash_portal):
+def test_official_reads_the_dashboard_and_follows_a_figure_to_its_source(dash_page, portal):
+    dash_portal = portal
     page = dash_page
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(dash_portal + "/dasbor/?fiscal_year=2024")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0002_initial'),
+        ('budgets', '0003_import_line_changes'),
         ('programs', '0002_seed_reference'),
         ('regions', '0001_initial'),
     ]
