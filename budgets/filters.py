@@ -5,12 +5,26 @@
 """
 
 import django_filters
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.selectors import subtree_q
 
-from .models import BudgetLine, ImportBatch, LineOrigin, Stage, Tag, TagSource, Unit, UnitKind
+from .models import (
+    Account,
+    BudgetLine,
+    FundingSource,
+    ImportBatch,
+    LineOrigin,
+    Nomenclature,
+    NomenclatureLevel,
+    Stage,
+    Tag,
+    TagSource,
+    Unit,
+    UnitKind,
+)
 
 NONE = "none"
 
@@ -115,4 +129,47 @@ class ImportBatchFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = ImportBatch
+        fields = []
+
+
+class NomenclatureFilterSet(django_filters.FilterSet):
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    level = django_filters.ChoiceFilter(choices=NomenclatureLevel.choices, label=_("Tingkat"))
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="startswith", label=_("Kode (awalan)")
+    )
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Induk (id)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Cari nama atau kode"))
+
+    class Meta:
+        model = Nomenclature
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class FundingSourceFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="startswith", label=_("Kode (awalan)")
+    )
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Cari"))
+
+    class Meta:
+        model = FundingSource
+        fields = []
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="startswith", label=_("Kode rekening (awalan)")
+    )
+    group = django_filters.CharFilter(label=_("Kelompok rekening, mis. 5.1.06"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Cari"))
+
+    class Meta:
+        model = Account
         fields = []

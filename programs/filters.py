@@ -1,0 +1,73 @@
+"""FilterSets of programs, shared by the HTML list pages and the API.
+
+``?region=36.02&fiscal_year=2024&pillar=jaminan_sosial`` means the same on the
+intervention page and on ``/api/v1/interventions/``.
+"""
+
+import django_filters
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from budgets.filters import filter_region_subtree
+
+from .models import Intervention, InterventionStatus, Pillar, Strategy, StrategyFocus
+
+
+class InterventionFilterSet(django_filters.FilterSet):
+    region = django_filters.CharFilter(
+        field_name="region__code", method=filter_region_subtree,
+        label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
+    )
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    status = django_filters.ChoiceFilter(choices=InterventionStatus.choices, label=_("Status"))
+    pillar = django_filters.CharFilter(field_name="pillar__code", label=_("Pilar (kode)"))
+    strategy = django_filters.CharFilter(
+        field_name="strategy__code", label=_("Strategi (kode)")
+    )
+    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", label=_("OPD pengampu (id)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
+
+    class Meta:
+        model = Intervention
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(target_group__icontains=value)
+        )
+
+
+class _ReferenceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Cari nama atau kode"))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__icontains=value)
+        )
+
+
+class PillarFilterSet(_ReferenceFilterSet):
+    class Meta:
+        model = Pillar
+        fields = []
+
+
+class StrategyFilterSet(_ReferenceFilterSet):
+    class Meta:
+        model = Strategy
+        fields = []
+
+
+class StrategyFocusFilterSet(_ReferenceFilterSet):
+    class Meta:
+        model = StrategyFocus
+        fields = []
