@@ -118,6 +118,9 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "id", "origin", "import_batch", "is_demo", "created_at", "updated_at",
         ]
+        # The natural-key constraint is checked by the service (full_clean) with
+        # its own message; DRF's copy would make sub_unit and package required.
+        validators = []
         extra_kwargs = {
             "pagu": {"min_value": Decimal("0"), "max_value": Decimal("9999999999999999.99")},
             "realisasi": {
@@ -467,8 +470,11 @@ class TagViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, PortalViewSe
     export_title = "Tag baris anggaran"
 
     def queryset_for(self, user):
+        root = access.access_for(user).read_root
         visible = access.readable_q(user, field="budget_line__region__code")
-        if access.access_for(user).read_root is not None:
+        if root == access.ALL:
+            visible = Q()
+        elif root is not None:
             # Tags of a sub kegiatan for a year (no line): those of imports the
             # user may read, and those not tied to any import.
             visible |= Q(budget_line__isnull=True) & (
