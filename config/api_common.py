@@ -133,8 +133,12 @@ class RegionField(serializers.SlugRelatedField):
         )
         super().__init__(**kwargs)
 
+    def use_pk_only_optimization(self):
+        # The code is the primary key: never load the region to print it.
+        return True
+
     def to_representation(self, obj):
-        return obj.pk if isinstance(obj, Region) else obj
+        return getattr(obj, "pk", obj)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

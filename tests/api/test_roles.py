@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
+
 from django.apps import apps
 
 from tests.api.conftest import ROLES, WRITERS_OF_LEBAK
