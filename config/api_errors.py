@@ -73,7 +73,7 @@ def _flatten(detail) -> dict | list | str:
 def _django_validation_errors(exc: DjangoValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {
-            ("non_field_errors" if k == "__all__" else k): [str(m) for m in v.messages]
+            ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
             for k, v in exc.message_dict.items()
         }
     return {"non_field_errors": [str(m) for m in exc.messages]}
