@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import exceptions, renderers, serializers, viewsets
 from rest_framework.response import Response
 
@@ -179,6 +180,26 @@ EXPORT_HEADERS = {
 }
 
 
+def _xlsx_text(value):
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
+def download_rows(rows: Iterable[dict], fmt: str) -> Iterable[dict]:
+    """Rows safe for the format: XLSX cannot hold most control characters
+    (openpyxl refuses them), so they become U+FFFD there; CSV keeps them."""
+    if fmt != "xlsx":
+        yield from rows
+        return
+    for row in rows:
+        yield {k: _xlsx_text(v) for k, v in row.items()}
+
+
+def download_filters(params: dict, fmt: str) -> dict:
+    return {k: _xlsx_text(v) if fmt == "xlsx" else v for k, v in params.items()}
+
+
 def _csv_join(value) -> str:
     return ", ".join(str(v) for v in value)
 
@@ -298,8 +319,8 @@ class PortalViewSet(viewsets.GenericViewSet):
             fmt=fmt,
             title=self.export_title or self.doc_name[0],
             columns=self.export_columns(),
-            rows=self.export_rows(queryset),
-            filters=self.applied_filters(),
+            rows=download_rows(self.export_rows(queryset), fmt),
+            filters=download_filters(self.applied_filters(), fmt),
             user=self.request.user,
         )
 

@@ -127,7 +127,9 @@ class PortalAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         codes = ["400", "401", "403", "429"]
-        if "{" in self.path:
+        if "{" in self.path or self.method == "GET":
+            # Detail routes: not found or outside the scope. Lists: a page
+            # number past the last page.
             codes.append("404")
         if getattr(self.view, "public_schema_view", False):
             codes = ["429"]

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from budgets.filters import filter_region_subtree
+from budgets.filters import ID_BOUNDS, YEAR_BOUNDS, filter_region_subtree
 
 from .models import Intervention, InterventionStatus, Pillar, Strategy, StrategyFocus
 
@@ -19,13 +19,13 @@ class InterventionFilterSet(django_filters.FilterSet):
         field_name="region__code", method=filter_region_subtree,
         label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"), **YEAR_BOUNDS)
     status = django_filters.ChoiceFilter(choices=InterventionStatus.choices, label=_("Status"))
     pillar = django_filters.CharFilter(field_name="pillar__code", label=_("Pilar (kode)"))
     strategy = django_filters.CharFilter(
         field_name="strategy__code", label=_("Strategi (kode)")
     )
-    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", label=_("OPD pengampu (id)"))
+    lead_unit = django_filters.NumberFilter(field_name="lead_unit_id", **ID_BOUNDS, label=_("OPD pengampu (id)"))
     q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from budgets.filters import filter_region_subtree
+from budgets.filters import ID_BOUNDS, YEAR_BOUNDS, filter_region_subtree
 
 from .models import (
     LATE,
@@ -39,7 +39,7 @@ class RoadmapFilterSet(django_filters.FilterSet):
         field_name="region__code", method=filter_region_subtree,
         label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun"), **YEAR_BOUNDS)
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Cari"))
 
     class Meta:
@@ -53,16 +53,18 @@ class RoadmapActionFilterSet(django_filters.FilterSet):
         label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
     )
     fiscal_year = django_filters.NumberFilter(
-        field_name="roadmap__fiscal_year", label=_("Tahun peta jalan")
+        field_name="roadmap__fiscal_year", label=_("Tahun peta jalan"), **YEAR_BOUNDS
     )
-    roadmap = django_filters.NumberFilter(field_name="roadmap_id", label=_("Peta jalan (id)"))
+    roadmap = django_filters.NumberFilter(field_name="roadmap_id", **ID_BOUNDS, label=_("Peta jalan (id)"))
     status = django_filters.ChoiceFilter(
         choices=[*ActionStatus.choices, (LATE, LATE_LABEL)], method="filter_status",
         label=_("Status (terlambat dihitung dari triwulan target)"),
     )
     pillar = django_filters.CharFilter(field_name="pillar__code", label=_("Pilar (kode)"))
     strategy = django_filters.CharFilter(field_name="strategy__code", label=_("Strategi (kode)"))
-    target_quarter = django_filters.NumberFilter(label=_("Triwulan target"))
+    target_quarter = django_filters.NumberFilter(
+        label=_("Triwulan target"), min_value=1, max_value=4
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
 
     class Meta:
@@ -88,7 +90,7 @@ class ObstacleFilterSet(django_filters.FilterSet):
         field_name="region__code", method=filter_region_subtree,
         label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun"), **YEAR_BOUNDS)
     status = django_filters.ChoiceFilter(choices=ObstacleStatus.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(choices=ObstacleCategory.choices, label=_("Kategori"))
     pillar = django_filters.CharFilter(
@@ -129,7 +131,7 @@ class MeetingFilterSet(django_filters.FilterSet):
         field_name="region__code", method=filter_region_subtree,
         label=_("Wilayah penyelenggara (kode, termasuk wilayah di bawahnya)"),
     )
-    fiscal_year = django_filters.NumberFilter(field_name="date__year", label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(field_name="date__year", label=_("Tahun"), **YEAR_BOUNDS)
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("Dari tanggal"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Sampai tanggal"))
     q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
@@ -146,7 +148,7 @@ class MeetingFilterSet(django_filters.FilterSet):
 
 
 class DecisionFilterSet(django_filters.FilterSet):
-    meeting = django_filters.NumberFilter(field_name="meeting_id", label=_("Rapat (id)"))
+    meeting = django_filters.NumberFilter(field_name="meeting_id", **ID_BOUNDS, label=_("Rapat (id)"))
     region = django_filters.CharFilter(
         field_name="meeting__region__code", method=filter_region_subtree,
         label=_("Wilayah rapat (kode, termasuk wilayah di bawahnya)"),

@@ -44,6 +44,8 @@ from config.api_common import (
     RegionField,
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
+    download_filters,
+    download_rows,
     refuse_region_move,
 )
 from programs.models import Pillar, Strategy
@@ -96,10 +98,10 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     account = ScopedSlugRelatedField(slug_field="code", queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
     account_group = serializers.CharField(source="account.group", read_only=True)
-    pillar = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    strategy = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    pillar = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    strategy = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     serapan = serializers.SerializerMethodField()
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=1000,
         help_text=gettext_lazy("Alasan perubahan (riwayat). / Reason, for the history."),
@@ -249,8 +251,8 @@ class BudgetLineViewSet(
             fmt=fmt,
             title=self.export_title,
             columns=BUDGET_LINE_COLUMNS,
-            rows=budget_line_rows(queryset),
-            filters=self.applied_filters(),
+            rows=download_rows(budget_line_rows(queryset), fmt),
+            filters=download_filters(self.applied_filters(), fmt),
             user=self.request.user,
             filename="baris-anggaran",
         )
@@ -386,8 +388,8 @@ class BudgetLineViewSet(
             fmt=fmt,
             title=_("Ringkasan anggaran"),
             columns=columns,
-            rows=rows,
-            filters=dict(self.applied_filters()),
+            rows=list(download_rows(rows, fmt)),
+            filters=download_filters(self.applied_filters(), fmt),
             user=self.request.user,
             totals=totals,
             filename="ringkasan-anggaran",
@@ -402,12 +404,12 @@ def _text(value):
 
 
 class TagSerializer(serializers.ModelSerializer):
-    pillar = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    strategy = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    pillar = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    strategy = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     sub_kegiatan = serializers.CharField(
         source="sub_kegiatan.code", read_only=True, allow_null=True
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Tag

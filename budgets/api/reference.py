@@ -23,7 +23,7 @@ def _reference_qs(user, queryset):
 
 class UnitSerializer(serializers.ModelSerializer):
     region = RegionField(read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Unit
@@ -32,7 +32,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class NomenclatureSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Nomenclature

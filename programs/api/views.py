@@ -142,7 +142,7 @@ class InterventionSerializer(serializers.ModelSerializer):
     budget_lines = ScopedPrimaryKeyRelatedField(
         queryset=BudgetLine.objects.all(), many=True, required=False
     )
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     reason = serializers.CharField(**_REASON)
 
     class Meta:

@@ -248,7 +248,7 @@ class ObstacleSerializer(serializers.ModelSerializer):
         queryset=Decision.objects.all(), scope_field="meeting__region__code",
         required=False, allow_null=True,
     )
-    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     reason = serializers.CharField(**_REASON)
 
     class Meta:

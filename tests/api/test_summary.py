@@ -8,10 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budgets.filters import BudgetLineFilterSet
-from budgets.models import BudgetLine
+from budgets.models import BudgetLine, Tag, TagSource
 from budgets.selectors import GROUP_KEYS
 from budgets.services import line_classification_refresh
-from budgets.models import Tag, TagSource
 from programs.models import Pillar
 from tests.factories import BudgetLineFactory, NomenclatureFactory, UnitFactory
 
