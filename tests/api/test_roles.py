@@ -195,7 +195,7 @@ def test_every_action_for_every_role(endpoint, role, world, role_user, api_clien
             assert response.json()["detail"]
             assert _counts() == before, action
 
-    for method, suffix, payload, writes in endpoint.actions:
+    for method, suffix, payload, _writes in endpoint.actions:
         url = base + suffix.format(pk=endpoint.lookup(obj))
         before = _counts()
         if method == "get":
