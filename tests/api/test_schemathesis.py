@@ -18,6 +18,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from django.core import signals
+from django.db import close_old_connections
+
 from config.wsgi import application
 
 CHECKS = [
@@ -30,10 +33,24 @@ CHECKS = [
 EXAMPLES_PER_OPERATION = 6
 
 
+@pytest.fixture
+def _keep_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose
+    close_old_connections would close the test's PostgreSQL connection in the
+    middle of its transaction. Django's test client detaches it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=False)
 @pytest.mark.parametrize("persona", ["lebak_coordinator", "province_coordinator"])
-def test_api_conforms_to_its_schema(persona, world, request, api_client_for):
+def test_api_conforms_to_its_schema(
+    persona, world, request, api_client_for, _keep_test_connection
+):
     user = request.getfixturevalue(persona)
     client = api_client_for(user)
     token = client._credentials["HTTP_AUTHORIZATION"]
