@@ -20,7 +20,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, FieldFile):  # an empty file has no url: test the type
+    if isinstance(value, FieldFile):
+        # Not hasattr(value, "url"): an empty FieldFile raises ValueError there.
         return value.name or ""
     return value
 

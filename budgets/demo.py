@@ -29,6 +29,7 @@ from programs.models import (
     Strategy,
     StrategyFocus,
 )
+from programs.reference import reference_ensure
 from regions.models import Region, Role
 from regions.services import user_scope_set
 from roadmap.models import (
@@ -388,6 +389,9 @@ def _coordination(pillars, strategies, focuses, coordinator, lebak) -> None:
 @transaction.atomic
 def demo_seed() -> DemoResult:
     """Create the demo users and data; idempotent."""
+    # Reference data normally comes from a migration; a flushed database (tests)
+    # gets it back here, so the demo never depends on how the tables were emptied.
+    reference_ensure(pillar_model=Pillar, focus_model=StrategyFocus, strategy_model=Strategy)
     result = DemoResult(users_created=_users())
     User = get_user_model()
     coordinator = User.objects.get(username="koordinator.provinsi")

@@ -12,9 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from regions.selectors import subtree_q
 
 from .models import (
+    Account,
     BudgetLine,
+    FundingSource,
     ImportBatch,
     LineOrigin,
+    Nomenclature,
+    NomenclatureLevel,
     Stage,
     Tag,
     TagSource,
@@ -23,6 +27,10 @@ from .models import (
 )
 
 NONE = "none"
+# Bounds on numeric filters, so an absurd number is a clear 400, not a
+# database overflow.
+ID_BOUNDS = {"min_value": 1, "max_value": 2**63 - 1}
+YEAR_BOUNDS = {"min_value": 1, "max_value": 9999}
 
 
 def filter_region_subtree(queryset, name, value):
@@ -32,7 +40,7 @@ def filter_region_subtree(queryset, name, value):
 
 
 class BudgetLineFilterSet(django_filters.FilterSet):
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"), **YEAR_BOUNDS)
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Tahapan"))
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree,
@@ -41,8 +49,8 @@ class BudgetLineFilterSet(django_filters.FilterSet):
     pemda = django_filters.CharFilter(
         field_name="region_id", label=_("Pemda (kode wilayah persis, tanpa wilayah di bawahnya)")
     )
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Perangkat daerah (id)"))
-    sub_unit = django_filters.NumberFilter(field_name="sub_unit_id", label=_("Sub unit (id)"))
+    unit = django_filters.NumberFilter(field_name="unit_id", **ID_BOUNDS, label=_("Perangkat daerah (id)"))
+    sub_unit = django_filters.NumberFilter(field_name="sub_unit_id", **ID_BOUNDS, label=_("Sub unit (id)"))
     unit_kind = django_filters.ChoiceFilter(
         field_name="sub_unit__kind", choices=UnitKind.choices, label=_("Jenis sub unit")
     )
@@ -61,7 +69,7 @@ class BudgetLineFilterSet(django_filters.FilterSet):
         field_name="funding_source__code", label=_("Kode sumber dana")
     )
     origin = django_filters.ChoiceFilter(choices=LineOrigin.choices, label=_("Asal data"))
-    import_batch = django_filters.NumberFilter(field_name="import_batch_id", label=_("Batch impor"))
+    import_batch = django_filters.NumberFilter(field_name="import_batch_id", **ID_BOUNDS, label=_("Batch impor"))
     q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
 
     class Meta:
@@ -107,8 +115,8 @@ class TagFilterSet(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=TagSource.choices, label=_("Sumber"))
     pillar = django_filters.CharFilter(field_name="pillar__code", label=_("Pilar"))
     strategy = django_filters.CharFilter(field_name="strategy__code", label=_("Strategi"))
-    budget_line = django_filters.NumberFilter(field_name="budget_line_id")
-    fiscal_year = django_filters.NumberFilter(field_name="budget_line__fiscal_year")
+    budget_line = django_filters.NumberFilter(field_name="budget_line_id", **ID_BOUNDS)
+    fiscal_year = django_filters.NumberFilter(field_name="budget_line__fiscal_year", **YEAR_BOUNDS)
 
     class Meta:
         model = Tag
@@ -119,10 +127,53 @@ class ImportBatchFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree, label=_("Wilayah")
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"), **YEAR_BOUNDS)
     status = django_filters.CharFilter(label=_("Status"))
     kind = django_filters.CharFilter(label=_("Jenis"))
 
     class Meta:
         model = ImportBatch
+        fields = []
+
+
+class NomenclatureFilterSet(django_filters.FilterSet):
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"), **YEAR_BOUNDS)
+    level = django_filters.ChoiceFilter(choices=NomenclatureLevel.choices, label=_("Tingkat"))
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="startswith", label=_("Kode (awalan)")
+    )
+    parent = django_filters.NumberFilter(field_name="parent_id", **ID_BOUNDS, label=_("Induk (id)"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Cari nama atau kode"))
+
+    class Meta:
+        model = Nomenclature
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class FundingSourceFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="startswith", label=_("Kode (awalan)")
+    )
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Cari"))
+
+    class Meta:
+        model = FundingSource
+        fields = []
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(
+        field_name="code", lookup_expr="startswith", label=_("Kode rekening (awalan)")
+    )
+    group = django_filters.CharFilter(label=_("Kelompok rekening, mis. 5.1.06"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Cari"))
+
+    class Meta:
+        model = Account
         fields = []

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "regions",
     "budgets",
     "programs",
@@ -150,27 +151,67 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403)
+    # to anonymous requests.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api_policy.PortalPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.api_policy.PortalOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api_policy.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in and out; lists and summaries add XLSX/CSV downloads themselves.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env_str("API_THROTTLE_USER", default="5000/hour"),
+        # POST /api/v1/auth/token/ (on top of the login lockout).
+        "token": env_str("API_THROTTLE_TOKEN", default="20/minute"),
+    },
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", default=0) or None,
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Portal TKPKD",
     "DESCRIPTION": (
-        "API portal koordinasi penanggulangan kemiskinan daerah. "
-        "/ API of the regional poverty-reduction coordination portal."
+        "API portal koordinasi penanggulangan kemiskinan daerah (TKPKD): wilayah, "
+        "anggaran SIPD, tag pilar dan strategi, intervensi, peta jalan, hambatan dan "
+        "Rakor. Setiap pengguna membaca data dalam lingkup wilayahnya; koordinator "
+        "menulis data wilayahnya. Masuk dengan sesi portal atau header "
+        "`Authorization: Token <kunci>` (buat di halaman Profil atau lewat "
+        "`POST /api/v1/auth/token/`). Wilayah dirujuk dengan kode Kemendagri "
+        "(`\"36.02\"`); uang berupa teks desimal persis (`\"1700000000000.00\"`). "
+        "Setiap daftar dapat diunduh lengkap dengan `?format=xlsx` atau `?format=csv`. "
+        "Galat selalu berbentuk `{\"detail\", \"code\", \"errors\"}`.\n\n"
+        "API of the regional poverty-reduction coordination portal: regions, SIPD "
+        "budgets, pillar and strategy tags, interventions, roadmaps, obstacles and "
+        "coordination meetings. Every user reads data within their region scope; "
+        "coordinators write their region's data. Authenticate with the portal "
+        "session or `Authorization: Token <key>` (create it on the profile page or "
+        "with `POST /api/v1/auth/token/`). Regions are referenced by Kemendagri code; "
+        "money is exact decimal strings. Every list downloads complete with "
+        "`?format=xlsx` or `?format=csv`. Errors are always "
+        "`{\"detail\", \"code\", \"errors\"}`; messages follow Accept-Language."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 LOGGING = {

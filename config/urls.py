@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import profile, views
 
 admin.site.site_header = "Portal TKPKD · Admin"
 admin.site.site_title = "Portal TKPKD"
@@ -21,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profil/", profile.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("anggaran/", include("budgets.urls")),
     path("dasbor/", include("dashboards.urls")),

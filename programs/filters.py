@@ -6,9 +6,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from budgets.filters import filter_region_subtree
+from budgets.filters import ID_BOUNDS, YEAR_BOUNDS, filter_region_subtree
 
-from .models import Intervention, InterventionStatus
+from .models import Intervention, InterventionStatus, Pillar, Strategy, StrategyFocus
 
 
 class InterventionFilterSet(django_filters.FilterSet):
@@ -16,14 +16,14 @@ class InterventionFilterSet(django_filters.FilterSet):
         field_name="region__code", method=filter_region_subtree,
         label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"), **YEAR_BOUNDS)
     status = django_filters.ChoiceFilter(choices=InterventionStatus.choices, label=_("Status"))
     pillar = django_filters.CharFilter(field_name="pillar__code", label=_("Pilar (kode)"))
     strategy = django_filters.CharFilter(
         field_name="strategy__code", label=_("Strategi (kode)")
     )
     lead_unit = django_filters.NumberFilter(
-        field_name="lead_unit_id", label=_("OPD pengampu (id)")
+        field_name="lead_unit_id", label=_("OPD pengampu (id)"), **ID_BOUNDS
     )
     target_region = django_filters.CharFilter(
         field_name="target_regions__code", method="filter_target_region",
@@ -48,3 +48,33 @@ class InterventionFilterSet(django_filters.FilterSet):
             | Q(target_group__icontains=value)
             | Q(lead_unit__name__icontains=value)
         )
+
+
+class _ReferenceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Cari nama atau kode"))
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__icontains=value)
+        )
+
+
+class PillarFilterSet(_ReferenceFilterSet):
+    class Meta:
+        model = Pillar
+        fields = []
+
+
+class StrategyFilterSet(_ReferenceFilterSet):
+    class Meta:
+        model = Strategy
+        fields = []
+
+
+class StrategyFocusFilterSet(_ReferenceFilterSet):
+    class Meta:
+        model = StrategyFocus
+        fields = []

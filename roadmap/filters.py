@@ -10,11 +10,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from budgets.filters import filter_region_subtree
+from budgets.filters import ID_BOUNDS, YEAR_BOUNDS, filter_region_subtree
 
 from .models import (
     LATE,
     ActionStatus,
+    Decision,
     FollowUpStatus,
     Meeting,
     Obstacle,
@@ -34,7 +35,7 @@ class RoadmapFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree, label=_("Wilayah")
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun"), **YEAR_BOUNDS)
     status = django_filters.ChoiceFilter(
         choices=ACTION_STATUS_CHOICES, method="filter_status",
         label=_("Memuat aksi berstatus"),
@@ -77,9 +78,13 @@ class RoadmapActionFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="roadmap__region__code", method=filter_region_subtree, label=_("Wilayah")
     )
-    roadmap = django_filters.NumberFilter(field_name="roadmap_id", label=_("Peta jalan (id)"))
-    fiscal_year = django_filters.NumberFilter(field_name="target_year", label=_("Tahun target"))
-    quarter = django_filters.NumberFilter(field_name="target_quarter", label=_("Triwulan target"))
+    roadmap = django_filters.NumberFilter(
+        field_name="roadmap_id", label=_("Peta jalan (id)"), **ID_BOUNDS
+    )
+    fiscal_year = django_filters.NumberFilter(field_name="target_year", label=_("Tahun target"), **YEAR_BOUNDS)
+    quarter = django_filters.NumberFilter(
+        field_name="target_quarter", label=_("Triwulan target"), min_value=1, max_value=4
+    )
     status = django_filters.ChoiceFilter(
         choices=ACTION_STATUS_CHOICES, method="filter_status",
         label=_("Status (termasuk terlambat)"),
@@ -114,7 +119,7 @@ class ObstacleFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree, label=_("Wilayah")
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun"), **YEAR_BOUNDS)
     status = django_filters.ChoiceFilter(choices=ObstacleStatus.choices, label=_("Status"))
     category = django_filters.ChoiceFilter(choices=ObstacleCategory.choices, label=_("Kategori"))
     pillar = django_filters.CharFilter(method="filter_pillar", label=_("Pilar (kode)"))
@@ -151,7 +156,7 @@ class MeetingFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree, label=_("Wilayah")
     )
-    fiscal_year = django_filters.NumberFilter(field_name="date__year", label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(field_name="date__year", label=_("Tahun"), **YEAR_BOUNDS)
     status = django_filters.ChoiceFilter(
         choices=FollowUpStatus.choices, method="filter_status",
         label=_("Memuat keputusan dengan status tindak lanjut"),
@@ -192,10 +197,26 @@ class QuarterSubmissionFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree, label=_("Wilayah")
     )
-    fiscal_year = django_filters.NumberFilter(label=_("Tahun"))
+    fiscal_year = django_filters.NumberFilter(label=_("Tahun"), **YEAR_BOUNDS)
     quarter = django_filters.NumberFilter(label=_("Triwulan"))
     status = django_filters.ChoiceFilter(choices=SubmissionStatus.choices, label=_("Status"))
 
     class Meta:
         model = QuarterSubmission
+        fields = []
+
+
+class DecisionFilterSet(django_filters.FilterSet):
+    meeting = django_filters.NumberFilter(field_name="meeting_id", **ID_BOUNDS, label=_("Rapat (id)"))
+    region = django_filters.CharFilter(
+        field_name="meeting__region__code", method=filter_region_subtree,
+        label=_("Wilayah rapat (kode, termasuk wilayah di bawahnya)"),
+    )
+    follow_up_status = django_filters.ChoiceFilter(
+        choices=FollowUpStatus.choices, label=_("Status tindak lanjut")
+    )
+    q = django_filters.CharFilter(field_name="text", lookup_expr="icontains", label=_("Cari"))
+
+    class Meta:
+        model = Decision
         fields = []

@@ -1,6 +1,6 @@
 """The imports endpoint: /api/v1/imports/ (upload, status, commit, rollback, errors)."""
 
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.context import audit_via
 from budgets import imports
@@ -16,6 +17,21 @@ from budgets.models import ImportBatch
 from regions import access
 
 from .serializers import ImportBatchSerializer, ImportUploadSerializer
+
+
+class ImportPermission(permissions.IsAuthenticated):
+    """Reading batches follows the read scope; uploading, committing and rolling
+    back need the import right (Staf Data, Koordinator, Admin). The service
+    checks the batch's region again."""
+
+    message = gettext_lazy("Peran Anda tidak berwenang mengimpor data SIPD.")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return access.can_import_anything(request.user)
 
 
 class ImportBatchViewSet(
@@ -26,6 +42,7 @@ class ImportBatchViewSet(
     serializer_class = ImportBatchSerializer
     # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [ImportPermission]
     parser_classes = [MultiPartParser, FormParser]
     filterset_fields = ["status", "kind", "fiscal_year", "region", "stage"]
     ordering_fields = ["created_at", "id"]

@@ -91,12 +91,13 @@ def _save_screenshot(tab, test_name: str) -> None:
 
 
 @pytest.fixture
-def portal(live_server, transactional_db, django_db_serialized_rollback):
+def portal(live_server, transactional_db):
     """Base URL of a live portal with Banten's regions and the demo data.
 
     The live server runs in another thread, so the data must be committed:
-    transactional_db. Serialized rollback restores what migrations seeded
-    after each test's flush, so every browser test starts from the same state.
+    transactional_db. Each test's flush empties every table, including what
+    migrations seeded; seed_demo restores the reference data (pillars,
+    strategies) first, so every browser test starts from the same state.
     """
     quiet = io.StringIO()
     call_command("load_regions", prefix="36", stdout=quiet)
