@@ -52,19 +52,30 @@ def check_database() -> str:
     return OK
 
 
+def _broker_connection():
+    from kombu import Connection
+
+    timeout = settings.HEALTHZ_TIMEOUT
+    return Connection(
+        settings.CELERY_BROKER_URL,
+        connect_timeout=timeout,
+        transport_options={
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+            "max_retries": 0,
+        },
+    )
+
+
 def check_broker() -> str:
     if not settings.CELERY_BROKER_URL:
         return NOT_CONFIGURED
-    from config.celery import app
-
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=0, timeout=settings.HEALTHZ_TIMEOUT)
-            # kombu connects lazily; a round trip proves the broker answers.
-            if hasattr(conn.default_channel, "client") and hasattr(
-                conn.default_channel.client, "ping"
-            ):
-                conn.default_channel.client.ping()
+        with _broker_connection() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=settings.HEALTHZ_TIMEOUT)
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None and hasattr(client, "ping"):
+                client.ping()  # Redis: a real round trip, not just a socket
     except Exception as exc:
         log.warning("healthz: broker check failed: %s", exc.__class__.__name__)
         return ERROR
@@ -80,7 +91,9 @@ def check_workers(broker_state: str) -> tuple[str, int]:
     from config.celery import app
 
     try:
-        replies = app.control.inspect(timeout=settings.HEALTHZ_TIMEOUT).ping() or {}
+        with _broker_connection() as conn:
+            inspector = app.control.inspect(timeout=settings.HEALTHZ_TIMEOUT, connection=conn)
+            replies = inspector.ping() or {}
     except Exception as exc:
         log.warning("healthz: worker ping failed: %s", exc.__class__.__name__)
         return ERROR, 0
