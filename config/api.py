@@ -1,7 +1,8 @@
 """The REST API at /api/v1/: one router; each app registers its viewsets here."""
 
-from django.urls import include, path
 from rest_framework.routers import DefaultRouter
+
+from django.urls import include, path
 
 router = DefaultRouter()
 

@@ -31,7 +31,7 @@ RETRY_AFTER_SECONDS = 30
 
 def wants_json(request) -> bool:
     """API clients get JSON answers; people get pages."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.path == "/healthz":
         return True
     accept = request.headers.get("Accept", "")
     return "application/json" in accept and "text/html" not in accept

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so every answer gets the policy, error pages made by handler500 too.
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,7 +68,6 @@ MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout flag into the lockout page.
     "axes.middleware.AxesMiddleware",

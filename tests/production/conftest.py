@@ -66,3 +66,12 @@ def staff_non_admin(django_user_model, banten):
     )
     user_scope_set(user=user, role=Role.KOORDINATOR, region_code="36.02")
     return user
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT after ``collectstatic`` with production settings (once per run)."""
+    root = tmp_path_factory.mktemp("static")
+    result = run_manage("collectstatic", "--noinput", env=production_env(STATIC_ROOT=root))
+    assert result.returncode == 0, result.stderr
+    return root
