@@ -24,7 +24,7 @@ from roadmap.models import Decision, Meeting, Obstacle, ObstacleCategory, Roadma
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
-        django_get_or_create = ("region", "code")
+        django_get_or_create = ("region_id", "code")
 
     region_id = "36.02"
     code = factory.Sequence(lambda n: f"1.06.0.00.0.00.{n % 90 + 1:02d}.0000")
@@ -113,7 +113,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
 class RoadmapFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Roadmap
-        django_get_or_create = ("region", "fiscal_year")
+        django_get_or_create = ("region_id", "fiscal_year")
 
     region_id = "36.02"
     fiscal_year = 2024

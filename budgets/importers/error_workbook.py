@@ -1,0 +1,129 @@
+"""The downloadable error workbook: the original rows plus a KETERANGAN KESALAHAN
+column, and a "Ringkasan" sheet with the problems grouped by code.
+
+Rows are written at the SAME row numbers as in the uploaded sheet (leading rows
+included), so "Baris 12" in a message is row 12 of this workbook too. Text that a
+spreadsheet could run as a formula (= + - @ or a control character first) is
+written as a plain string cell with quotePrefix, and characters XML cannot hold
+are replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from .messages import CATALOG
+from .types import DEFAULT_LIMITS, Limits, ParseResult
+
+ERROR_COLUMN = "KETERANGAN KESALAHAN"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _cell(ws, value):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if value and (value.startswith(_FORMULA_START) or ord(value[0]) < 32):
+            c = WriteOnlyCell(ws, value=value)
+            c.data_type = "s"
+            c.quotePrefix = True
+            return c
+        return value
+    if value is None or isinstance(
+        value, (int, float, Decimal, dt.date, dt.datetime, bool)
+    ):
+        return value
+    return _cell(ws, str(value))
+
+
+def write_error_workbook(
+    path_in,
+    result: ParseResult,
+    path_out,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    in_child: bool = True,
+) -> None:
+    """Write the error workbook for `result` (parsed from `path_in`) to `path_out`."""
+    path_in, path_out = os.fspath(path_in), os.fspath(path_out)
+    if in_child:
+        from .reader import run_in_child
+
+        run_in_child(_write, (path_in, result, path_out), limits)
+    else:
+        _write(path_in, result, path_out)
+
+
+def _write(path_in: str, result: ParseResult, path_out: str) -> None:
+    from .reader import read_sheet_rows
+
+    start_row0, rows = read_sheet_rows(path_in, result.sheet_name)
+    by_row: dict = {}
+    file_level = []
+    for e in result.errors:
+        if e.row is None:
+            file_level.append(e.message)
+        else:
+            by_row.setdefault(e.row, []).append(e.message)
+    for e in result.warnings:
+        if e.row is not None:
+            by_row.setdefault(e.row, []).append("Peringatan: " + e.message)
+    skipped = dict(result.skipped)
+    reasons = {
+        "hidden": "Baris tersembunyi: dilewati",
+        "blank": "",
+        "total": "Baris jumlah: dilewati",
+        "subtotal": "Baris subtotal: dilewati",
+    }
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(result.sheet_name))
+    width = max((len(r) for r in rows), default=0)
+    for _ in range(start_row0):
+        ws.append([])
+    header_row = result.header_row
+    for i, r in enumerate(rows):
+        rn = start_row0 + i + 1
+        out = [_cell(ws, v if v != "" else None) for v in r]
+        out += [None] * (width - len(out))
+        if rn == header_row:
+            c = WriteOnlyCell(ws, value=ERROR_COLUMN)
+            c.font = Font(bold=True)
+            out.append(c)
+        elif rn > header_row:
+            msgs = by_row.get(rn)
+            note = "; ".join(msgs) if msgs else reasons.get(skipped.get(rn), "")
+            if rn == header_row + 1 and file_level:
+                note = "; ".join(file_level + ([note] if note else []))
+            out.append(_cell(ws, note) if note else None)
+        ws.append(out)
+    summary = wb.create_sheet("Ringkasan")
+    summary.append(["KODE", "JUMLAH", "KESALAHAN", "PROBLEM", "CONTOH"])
+    groups: dict = {}
+    for e in list(result.errors) + list(result.warnings):
+        groups.setdefault(e.code, []).append(e)
+    for code, errs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        entry = CATALOG.get(code)
+        summary.append(
+            [
+                code,
+                len(errs),
+                entry.title_id if entry else code,
+                entry.title_en if entry else code,
+                _cell(summary, errs[0].message),
+            ]
+        )
+    if not groups:
+        summary.append(["-", 0, "Tidak ada kesalahan", "No problems", None])
+    wb.save(path_out)
+
+
+def _sheet_title(name: str) -> str:
+    bad = "[]:*?/\\"
+    t = "".join("_" if ch in bad else ch for ch in name)[:31]
+    return t or "Data"

@@ -1,0 +1,663 @@
+"""Parse the rows of one sheet (lists of calamine values) into validated rows.
+
+Column-oriented for speed: the data rows are transposed once (zip(*rows)); every
+column is converted by computing each DISTINCT raw value once (codes and names
+repeat massively) and mapping the column through that dict at C speed. Errors are
+looked up only for columns that had a bad distinct value, so a clean file never
+raises or formats a message. Every error in the file is collected.
+
+Invalid rows are still returned, with `ok=False`; their bad cells hold None
+(tahun, amounts, dates) or the cleaned raw text (codes), never a guessed value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from functools import partial
+
+from .amounts import AmountError, parse_amount, parse_amount_column
+from .codes import LEVELS, clean_text, normalize_code, parent_code
+from .headers import (
+    DISPLAY,
+    REALISASI_DISPLAY,
+    REALISASI_REQUIRED,
+    REKAP_REQUIRED,
+    HeaderMatch,
+    match_header_row,
+    normalize_header,
+)
+from .messages import rejected, render, rupiah, rupiah_en
+from .types import CellError, Limits, ParseResult, RealisasiRow, RekapRow
+
+_TOTAL_WORDS = ("JUMLAH", "TOTAL", "GRAND TOTAL", "SUB TOTAL", "SUBTOTAL", "TOTAL PAGU")
+_PEMDA_RE = re.compile(
+    r"PEMERINTAH\s+(PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)\s+([A-Z][A-Z .'\-]*[A-Z])"
+)
+_PEMDA_PLAIN = re.compile(r"^(PROVINSI|KABUPATEN|KOTA)\s+([A-Z][A-Z .'\-]*[A-Z])$")
+_YEAR_RE = re.compile(r"\bTAHUN(?:\s+ANGGARAN)?\s*:?\s*((?:20|21)\d{2})\b")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%d/%m/%y",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+)
+_LEVEL_OF = {
+    "kode_urusan": "urusan",
+    "kode_bidang": "bidang",
+    "kode_program": "program",
+    "kode_kegiatan": "kegiatan",
+    "kode_sub_kegiatan": "sub_kegiatan",
+    "kode_skpd": "skpd",
+    "kode_sub_unit": "skpd",
+    "kode_sub_skpd": "skpd",
+    "kode_rekening": "rekening",
+    "kode_sumber_dana": "sumber_dana",
+}
+_PARENTS = (
+    ("kode_kegiatan", "kegiatan"),
+    ("kode_program", "program"),
+    ("kode_bidang", "bidang"),
+    ("kode_urusan", "urusan"),
+)
+
+
+def find_header(rows: list, limits: Limits) -> HeaderMatch | None:
+    best = None
+    for i, cells in enumerate(rows[: limits.header_search_rows]):
+        m = match_header_row(cells)
+        if m is not None and (best is None or m.score > best.score):
+            m.index = i
+            best = m
+    return best
+
+
+def _text_of_row(cells) -> str:
+    parts = []
+    for c in cells:
+        t = clean_text(c)
+        if t:
+            parts.append(" ".join(t.split()))
+    return " ".join(parts)
+
+
+def pemda_from_titles(lines: list) -> str | None:
+    for line in lines:
+        u = " ".join(line.upper().split())
+        m = _PEMDA_RE.search(u) or _PEMDA_PLAIN.match(u)
+        if m:
+            kind = m.group(1).rstrip(".")
+            kind = {"PROV": "PROVINSI", "KAB": "KABUPATEN"}.get(kind, kind)
+            return f"{kind} {m.group(2).strip()}"
+    return None
+
+
+def _is_blank(cells) -> bool:
+    for c in cells:
+        if c != "" and c is not None:
+            return False
+    return True
+
+
+class _Ctx:
+    """Error collection for one sheet."""
+
+    def __init__(self, rownos: list):
+        self.rownos = rownos
+        self.errors: list = []  # (row index or -1, col order, CellError)
+        self.warnings: list = []
+        self.bad: set = set()
+
+    def cell(self, i, order, column, raw, code, params=None, warn=False):
+        rn = self.rownos[i] if i is not None else None
+        value = "" if raw is None else (raw if isinstance(raw, str) else _raw_str(raw))
+        p = dict(params or {})
+        p.update(row=rn, column=column, value=value)
+        mid, men = render(code, **p)
+        err = CellError(
+            rn, column, value, code, mid, men, "warning" if warn else "error"
+        )
+        if warn:
+            self.warnings.append((rn or 0, order, err))
+        else:
+            self.errors.append((rn or 0, order, err))
+            if i is not None:
+                self.bad.add(i)
+
+
+def _raw_str(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    return str(v)
+
+
+class _Columns:
+    def __init__(self, ctx: _Ctx, header: HeaderMatch, T: list, n: int):
+        self.ctx = ctx
+        self.n = n
+        self.T = T
+        self.pos = {}  # key -> (cell index, header text, order)
+        for order, (idx, key, text) in enumerate(header.cols):
+            if key != "label":
+                self.pos[key] = (idx, text, order)
+        self.labels = [(idx, text) for idx, key, text in header.cols if key == "label"]
+
+    def has(self, key):
+        return key in self.pos
+
+    def raw(self, key):
+        return self.T[self.pos[key][0]]
+
+    def _apply(self, key, conv_one, required):
+        """Map column `key` through conv_one(raw) -> (value, err, params, warn)."""
+        idx, text, order = self.pos[key]
+        col = self.T[idx]
+        cache, bad_vals, warn_vals = {}, {}, {}
+        for v in set(col):
+            val, err, params, warn = conv_one(v, required)
+            cache[v] = val
+            if err:
+                bad_vals[v] = (err, params)
+            elif warn:
+                warn_vals[v] = (warn, params)
+        out = list(map(cache.__getitem__, col))
+        if bad_vals or warn_vals:
+            ctx = self.ctx
+            seen_warn: dict = {}
+            for i, v in enumerate(col):
+                if v in bad_vals:
+                    err, params = bad_vals[v]
+                    ctx.cell(i, order, text, v, err, params)
+                elif v in warn_vals:
+                    seen_warn.setdefault(v, []).append(i)
+            for v, idxs in seen_warn.items():
+                warn, params = warn_vals[v]
+                ctx.cell(
+                    idxs[0],
+                    order,
+                    text,
+                    v,
+                    warn,
+                    dict(params, count=len(idxs)),
+                    warn=True,
+                )
+        return out
+
+    def code(self, key, required):
+        if key not in self.pos:
+            return None
+        level = _LEVEL_OF[key]
+
+        def conv(v, req):
+            if v == "" or v is None:
+                return ("", "required_value_empty" if req else None, None, None)
+            r = normalize_code(level, v)
+            if r.error:
+                return (clean_text(v), r.error, r.params, None)
+            if r.warning:
+                return (r.value, None, {"normalised": r.value}, r.warning)
+            return (r.value, None, None, None)
+
+        return self._apply(key, conv, required)
+
+    def text(self, key, empty=""):
+        if key not in self.pos:
+            return None
+        col = self.T[self.pos[key][0]]
+        cache = {}
+        for v in set(col):
+            t = clean_text(v)
+            cache[v] = t if t else empty
+        return list(map(cache.__getitem__, col))
+
+    def amount(self, key, required, allow_negative):
+        if key not in self.pos:
+            return None
+        col = self.T[self.pos[key][0]]
+        fast = parse_amount_column(col)
+        if fast is not None and (allow_negative or min(col) >= 0):
+            return fast
+
+        def conv(v, req):
+            if (v == "" or v is None) and not req:
+                return (None, None, None, None)
+            try:
+                d = parse_amount(v)
+            except AmountError as e:
+                return (None, e.code, None, None)
+            if d < 0 and not allow_negative:
+                return (None, "amount_negative", None, None)
+            return (d, None, None, None)
+
+        return self._apply(key, conv, required)
+
+    def year(self, key):
+        def conv(v, req):
+            if v == "" or v is None:
+                return (None, "required_value_empty", None, None)
+            y = None
+            if type(v) is float and v.is_integer():
+                y = int(v)
+            elif type(v) is int:
+                y = v
+            elif isinstance(v, str) and v.strip().isdigit():
+                y = int(v.strip())
+            if y is None or not 2000 <= y <= 2100:
+                return (None, "year_invalid", None, None)
+            return (y, None, None, None)
+
+        return self._apply(key, conv, True)
+
+    def date(self, key):
+        if key not in self.pos:
+            return None
+
+        def conv(v, req):
+            if v == "" or v is None:
+                return (None, None, None, None)
+            if isinstance(v, dt.datetime):
+                return (v.date(), None, None, None)
+            if isinstance(v, dt.date):
+                return (v, None, None, None)
+            if isinstance(v, str):
+                s = v.strip()
+                for f in _DATE_FORMATS:
+                    try:
+                        return (dt.datetime.strptime(s, f).date(), None, None, None)
+                    except ValueError:
+                        pass
+            return (None, "date_unreadable", None, None)
+
+        return self._apply(key, conv, False)
+
+
+def _check_parents(cols: _Columns, codes: dict, n: int) -> None:
+    """Derive missing urusan..kegiatan codes from the sub kegiatan; check present."""
+    sub = codes["kode_sub_kegiatan"]
+    ctx = cols.ctx
+    subs = set(sub)
+    for key, level in _PARENTS:
+        derived = {s: (parent_code(level, s) if s else "") for s in subs}
+        lvl = codes.get(key)
+        if lvl is None:
+            codes[key] = list(map(derived.__getitem__, sub))
+            continue
+        combos = set(zip(sub, lvl, strict=False))
+        fix = {}
+        for s, v in combos:
+            if v == "" and s:
+                fix[(s, v)] = derived[s]
+            elif (
+                s
+                and v
+                and derived[s] != v
+                and LEVELS[level].regex.fullmatch(v)
+                and (LEVELS["sub_kegiatan"].regex.fullmatch(s))
+            ):
+                fix[(s, v)] = None  # mismatch (cells already in error are skipped)
+        if not fix:
+            continue
+        _, text, order = cols.pos[key]
+        sub_text = cols.pos["kode_sub_kegiatan"][1]
+        out = list(lvl)
+        for i, pair in enumerate(zip(sub, lvl, strict=False)):
+            if pair in fix:
+                f = fix[pair]
+                if f is None:
+                    ctx.cell(
+                        i,
+                        order,
+                        text,
+                        pair[1],
+                        "code_inconsistent",
+                        {"other_column": sub_text, "other_value": pair[0]},
+                    )
+                else:
+                    out[i] = f
+        codes[key] = out
+
+
+def _split_rows(rows, header, start_row0, hidden, limits, key_idx, amount_idx):
+    """Data rows, their Excel row numbers, skipped rows, and total rows."""
+    data, rownos, skipped, totals = [], [], [], []
+    base = start_row0 + 1
+    first = header.index + 1
+    check_cols = [i for i in key_idx if i is not None]
+    probe = check_cols[0] if check_cols else 0
+    for i in range(first, len(rows)):
+        r = rows[i]
+        rn = base + i
+        if hidden and rn in hidden:
+            skipped.append((rn, "hidden"))
+            continue
+        if r[probe] == "":
+            if _is_blank(r):
+                skipped.append((rn, "blank"))
+                continue
+            if all(r[j] == "" for j in check_cols):
+                for c in r[:10]:
+                    if isinstance(c, str) and normalize_header(c).startswith(
+                        _TOTAL_WORDS
+                    ):
+                        totals.append(
+                            (
+                                len(data),
+                                rn,
+                                r[amount_idx] if amount_idx is not None else "",
+                            )
+                        )
+                        break
+                else:
+                    data.append(r)
+                    rownos.append(rn)
+                    continue
+                continue
+        data.append(r)
+        rownos.append(rn)
+    return data, rownos, skipped, totals
+
+
+def parse_sheet(
+    rows: list,
+    *,
+    sheet_name: str,
+    start_row0: int,
+    hidden: set,
+    header: HeaderMatch,
+    limits: Limits,
+    file_format: str = "xlsx",
+    materialize: bool = True,
+) -> ParseResult:
+    """Parse one sheet. With materialize=False the rows are left as columns in
+    `result.wire` (compact to pickle); `materialize_rows(result)` builds them."""
+    header_row = start_row0 + header.index + 1
+    kind = header.kind
+    keys = {key for _, key, _ in header.cols}
+    required = REKAP_REQUIRED if kind == "rekap" else REALISASI_REQUIRED
+    missing = [k for k in required if k not in keys]
+    if missing:
+        disp = DISPLAY if kind == "rekap" else REALISASI_DISPLAY
+        raise rejected(
+            "required_column_missing",
+            sheet=sheet_name,
+            header_row=header_row,
+            missing=", ".join(disp.get(k, k) for k in missing),
+        )
+    if len(rows) - header.index - 1 > limits.max_rows:
+        raise rejected(
+            "too_many_rows",
+            sheet=sheet_name,
+            rows=f"{len(rows) - header.index - 1:,}",
+            limit=f"{limits.max_rows:,}",
+        )
+    idx_of = {key: idx for idx, key, _ in header.cols if key != "label"}
+    amount_key = "pagu" if kind == "rekap" else "nilai_realisasi"
+    key_idx = [idx_of.get("kode_sub_kegiatan"), idx_of.get("kode_rekening")]
+    data, rownos, skipped, totals = _split_rows(
+        rows, header, start_row0, hidden, limits, key_idx, idx_of[amount_key]
+    )
+    title_lines = [t for t in (_text_of_row(r) for r in rows[: header.index]) if t]
+    if not data:
+        raise rejected("no_data", sheet=sheet_name, header_row=header_row)
+    n = len(data)
+    width = len(rows[header.index])
+    T = list(zip(*data, strict=False)) if data else [()] * width
+    ctx = _Ctx(rownos)
+    cols = _Columns(ctx, header, T, n)
+    if kind == "rekap":
+        columns, total_sum = _rekap(cols, ctx, n, rownos)
+        years = {y for y in set(columns[1]) if y is not None}
+    else:
+        columns, total_sum = _realisasi(cols, ctx, n, rownos)
+        years = set()
+        for line in title_lines:
+            years.update(int(y) for y in _YEAR_RE.findall(line.upper()))
+        if not years:
+            years = {d.year for d in set(columns[16]) if d is not None}
+    # Totals row: the last one after all data rows is the file's total.
+    file_total = None
+    for pos, rn, raw in totals:
+        if pos == n and file_total is None and rn == totals[-1][1]:
+            try:
+                file_total = parse_amount(raw)
+            except AmountError as e:
+                text = cols.pos[amount_key][1]
+                value = _raw_str(raw)
+                mid, men = render(e.code, row=rn, column=text, value=value)
+                ctx.errors.append((rn, 0, CellError(rn, text, value, e.code, mid, men)))
+            skipped.append((rn, "total"))
+        else:
+            skipped.append((rn, "subtotal"))
+    amount_errors = any(e.code.startswith("amount") for _, _, e in ctx.errors)
+    if file_total is not None and not amount_errors and total_sum != file_total:
+        rn = totals[-1][1]
+        diff = total_sum - file_total
+        mid, men = render(
+            "total_mismatch",
+            row=rn,
+            file_total=rupiah(file_total),
+            sum_total=rupiah(total_sum),
+            diff=rupiah(diff),
+            file_total_en=rupiah_en(file_total),
+            sum_total_en=rupiah_en(total_sum),
+            diff_en=rupiah_en(diff),
+        )
+        ctx.errors.append(
+            (
+                rn,
+                -1,
+                CellError(None, None, _raw_str(file_total), "total_mismatch", mid, men),
+            )
+        )
+    skipped.sort()
+    ctx.errors.sort(key=lambda t: (t[0], t[1]))
+    ctx.warnings.sort(key=lambda t: (t[0], t[1]))
+    if materialize:
+        out_rows, wire = _build_rows(kind, columns), None
+    else:
+        out_rows, wire = [], _encode(kind, columns)
+    return ParseResult(
+        kind=kind,
+        sheet_name=sheet_name,
+        header_row=header_row,
+        columns=[key for _, key, _ in header.cols],
+        raw_headers=header.raw,
+        rows=out_rows,
+        errors=[e for _, _, e in ctx.errors],
+        warnings=[e for _, _, e in ctx.warnings],
+        total_rows_read=len(rows) - header.index - 1,
+        skipped=skipped,
+        file_total=file_total,
+        title_lines=title_lines,
+        pemda_name=pemda_from_titles(title_lines),
+        fiscal_years=years,
+        ignored_columns=header.ignored,
+        file_format=file_format,
+        wire=wire,
+    )
+
+
+_ROW_CLASS = {"rekap": RekapRow, "realisasi": RealisasiRow}
+_DECIMAL_COLS = {"rekap": (22, 23), "realisasi": (17, 18)}
+
+
+def _build_rows(kind: str, columns: list) -> list:
+    make = partial(tuple.__new__, _ROW_CLASS[kind])
+    return list(map(make, zip(*columns, strict=False)))
+
+
+def _encode(kind: str, columns: list) -> tuple:
+    """Columns in a form that pickles fast: Decimals as str, others as lists."""
+    out = []
+    dec = _DECIMAL_COLS[kind]
+    for k, c in enumerate(columns):
+        if k in dec:
+            c = list(c)
+            if None in c:
+                out.append(("dn", [None if d is None else str(d) for d in c]))
+            else:
+                out.append(("d", list(map(str, c))))
+        else:
+            out.append(("l", c if isinstance(c, list) else list(c)))
+    return (kind, out)
+
+
+def materialize_rows(result: ParseResult) -> ParseResult:
+    """Build result.rows from result.wire (after unpickling in the parent)."""
+    if result.wire is None:
+        return result
+    kind, enc = result.wire
+    cols = []
+    for tag, c in enc:
+        if tag == "d":
+            cols.append(list(map(Decimal, c)))
+        elif tag == "dn":
+            cols.append([None if x is None else Decimal(x) for x in c])
+        else:
+            cols.append(c)
+    result.rows = _build_rows(kind, cols)
+    result.wire = None
+    return result
+
+
+def _rep(value, n):
+    return [value] * n
+
+
+def _ok_column(ctx: _Ctx, n: int):
+    if not ctx.bad:
+        return _rep(True, n)
+    bad = ctx.bad
+    return [i not in bad for i in range(n)]
+
+
+def _rekap(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
+    req = set(REKAP_REQUIRED)
+    codes = {k: cols.code(k, k in req) for k in _LEVEL_OF if k in cols.pos}
+    tahun = cols.year("tahun")
+    _check_parents(cols, codes, n)
+    pagu = cols.amount("pagu", True, False)
+    realisasi = cols.amount("realisasi", False, True)
+    paket = cols.text("paket")
+    # Duplicate natural key.
+    keys = list(
+        zip(
+            tahun,
+            codes["kode_skpd"],
+            codes["kode_sub_unit"],
+            codes["kode_sub_kegiatan"],
+            codes["kode_sumber_dana"],
+            codes["kode_rekening"],
+            paket if paket is not None else _rep("", n),
+            strict=False,
+        )
+    )
+    if len(set(keys)) != n:
+        seen: dict = {}
+        for i, k in enumerate(keys):
+            if None in k:
+                continue
+            j = seen.setdefault(k, i)
+            if j != i:
+                ctx.cell(i, 10_000, None, "", "duplicate_key", {"first_row": rownos[j]})
+    labels = None
+    if cols.labels:
+        T = cols.T
+        lab_cols = [(text, T[idx]) for idx, text in cols.labels]
+        labels = []
+        for i in range(n):
+            pairs = tuple(
+                (text, clean_text(c[i]))
+                for text, c in lab_cols
+                if c[i] != "" and c[i] is not None
+            )
+            labels.append(pairs or None)
+
+    def g(key, default=""):
+        v = codes.get(key) if key in codes else cols.text(key)
+        return _rep(default, n) if v is None else v
+
+    def opt(key):
+        v = cols.text(key, None)
+        return _rep(None, n) if v is None else v
+
+    out = [
+        rownos,
+        tahun,
+        g("kode_urusan"),
+        g("nama_urusan"),
+        g("kode_bidang"),
+        g("nama_bidang"),
+        g("kode_skpd"),
+        g("nama_skpd"),
+        g("kode_sub_unit"),
+        g("nama_sub_unit"),
+        g("kode_program"),
+        g("nama_program"),
+        g("kode_kegiatan"),
+        g("nama_kegiatan"),
+        g("kode_sub_kegiatan"),
+        g("nama_sub_kegiatan"),
+        g("kode_sumber_dana"),
+        g("nama_sumber_dana"),
+        g("kode_rekening"),
+        g("nama_rekening"),
+        paket if paket is not None else _rep("", n),
+        g("nama_paket"),
+        pagu,
+        realisasi if realisasi is not None else _rep(None, n),
+        opt("pilar"),
+        opt("strategi"),
+        labels if labels is not None else _rep(None, n),
+        _ok_column(ctx, n),
+    ]
+    total = sum([p for p in pagu if p is not None], Decimal(0))
+    return out, total
+
+
+def _realisasi(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
+    req = set(REALISASI_REQUIRED)
+    codes = {k: cols.code(k, k in req) for k in _LEVEL_OF if k in cols.pos}
+    if "kode_sub_skpd" not in codes:
+        codes["kode_sub_skpd"] = codes["kode_skpd"]
+    _check_parents(cols, codes, n)
+    nilai = cols.amount("nilai_realisasi", True, True)
+    setoran = cols.amount("nilai_setoran", False, True)
+    tanggal = cols.date("tanggal_dokumen")
+
+    def g(key):
+        v = codes[key] if key in codes else cols.text(key)
+        return _rep("", n) if v is None else v
+
+    out = [
+        rownos,
+        g("kode_skpd"),
+        g("nama_skpd"),
+        g("kode_sub_skpd"),
+        g("nama_sub_skpd"),
+        g("kode_urusan"),
+        g("kode_bidang"),
+        g("kode_program"),
+        g("kode_kegiatan"),
+        g("kode_sub_kegiatan"),
+        g("nama_sub_kegiatan"),
+        g("kode_rekening"),
+        g("nama_rekening"),
+        g("nomor_dokumen"),
+        g("jenis_dokumen"),
+        g("jenis_transaksi"),
+        tanggal if tanggal is not None else _rep(None, n),
+        nilai,
+        setoran if setoran is not None else _rep(None, n),
+        g("tahapan_apbd"),
+        _ok_column(ctx, n),
+    ]
+    total = sum([p for p in nilai if p is not None], Decimal(0))
+    return out, total

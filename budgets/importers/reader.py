@@ -1,0 +1,253 @@
+"""Guarded reading: prescan, then python-calamine in a forked, memory-capped child.
+
+`parse_file(path, limits=Limits(), in_child=True)` forks (os.fork: fast, no
+re-import), sets RLIMIT_AS in the child to what it inherited plus
+`limits.child_memory_bytes`, runs prescan + calamine read + parse there and pickles
+the ParseResult (or the FileRejected) back through a pipe. The parent waits with a
+wall-clock timeout; a child killed by a signal (calamine aborts on impossible
+allocations), out of memory, or too slow becomes FileRejected("reader_crashed").
+`in_child=False` runs the same code in-process (tests, debugging).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import resource
+import select
+import signal
+import time
+from contextlib import contextmanager
+
+from .messages import rejected
+from .parser import find_header, materialize_rows, parse_sheet
+from .prescan import Prescan, scan_worksheet, sniff_and_check
+from .types import DEFAULT_LIMITS, FileRejected, Limits, ParseResult
+
+#: Figures of the last child run (for the benchmark): maxrss_kb, seconds.
+LAST_CHILD_STATS: dict = {}
+
+
+@contextmanager
+def _no_gc():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def parse_file(
+    path, *, limits: Limits = DEFAULT_LIMITS, in_child: bool = True
+) -> ParseResult:
+    """Read and parse an uploaded SIPD workbook; raise FileRejected if refused."""
+    path = os.fspath(path)
+    if in_child:
+        result = run_in_child(_parse_path, (path, limits, False), limits)
+        with _no_gc():
+            return materialize_rows(result)
+    with _no_gc():
+        return _parse_path(path, limits)
+
+
+def _vm_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):  # pragma: no cover - non-Linux
+        return 0
+
+
+def run_in_child(fn, args: tuple, limits: Limits):
+    """Run fn(*args) in a forked child; return its result or re-raise FileRejected."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # ---------------- child ----------------
+        status = 0
+        try:
+            os.close(r)
+            gc.disable()
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = _vm_bytes() + limits.child_memory_bytes
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+            try:
+                payload = ("ok", fn(*args))
+            except FileRejected as e:
+                payload = ("rejected", e.code, e.message, e.message_en)
+            except MemoryError:
+                payload = ("crashed", "memori habis / out of memory")
+            except BaseException as e:  # noqa: BLE001 - report, never propagate
+                payload = ("crashed", type(e).__name__)
+            try:
+                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                data = pickle.dumps(("crashed", "memori habis / out of memory"))
+            view = memoryview(data)
+            while view:
+                n = os.write(w, view[: 1 << 20])
+                view = view[n:]
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    # ---------------- parent ----------------
+    os.close(w)
+    t0 = time.monotonic()
+    deadline = t0 + limits.timeout_seconds
+    chunks = []
+    timed_out = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([r], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(r, 1 << 22)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(r)
+        if timed_out:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:  # pragma: no cover
+                pass
+        _, status, usage = _wait4(pid)
+    LAST_CHILD_STATS.clear()
+    LAST_CHILD_STATS.update(
+        maxrss_kb=usage.ru_maxrss if usage else 0, seconds=time.monotonic() - t0
+    )
+    if timed_out:
+        raise rejected(
+            "reader_crashed",
+            detail=f"waktu habis / timeout {limits.timeout_seconds:.0f}s",
+        )
+    data = b"".join(chunks)
+    del chunks
+    if not data:
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        detail = (
+            f"proses pembaca berhenti (sinyal {signal.Signals(sig).name})"
+            if sig
+            else "proses pembaca berhenti tanpa hasil"
+        )
+        raise rejected("reader_crashed", detail=detail)
+    try:
+        with _no_gc():
+            # Bytes from our own forked child, never from the upload itself.
+            payload = pickle.loads(data)  # noqa: S301
+    except Exception:  # noqa: BLE001 - truncated pipe
+        raise rejected("reader_crashed", detail="hasil terpotong / truncated") from None
+    if payload[0] == "ok":
+        return payload[1]
+    if payload[0] == "rejected":
+        raise FileRejected(payload[1], payload[2], payload[3])
+    raise rejected("reader_crashed", detail=payload[1])
+
+
+def _wait4(pid):
+    while True:
+        try:
+            return os.wait4(pid, 0)
+        except InterruptedError:  # pragma: no cover
+            continue
+        except ChildProcessError:  # pragma: no cover
+            return pid, 0, None
+
+
+# --------------------------------------------------------------------------
+# The work done in the child
+# --------------------------------------------------------------------------
+
+
+def _calamine_error(e: Exception):
+    import python_calamine as pc
+
+    name = type(e).__name__
+    if isinstance(e, getattr(pc, "PasswordError", ())) or "password" in str(e).lower():
+        return rejected("encrypted_file")
+    return rejected("corrupt_file", detail=f"{name}: {str(e)[:200]}")
+
+
+def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseResult:
+    pre: Prescan = sniff_and_check(path, limits)
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(path)
+        metas = list(wb.sheets_metadata)
+    except Exception as e:  # noqa: BLE001 - calamine raises several types
+        raise _calamine_error(e) from None
+    checked = []
+    for meta in metas:
+        if (
+            meta.typ != pc.SheetTypeEnum.WorkSheet
+            or meta.visible != pc.SheetVisibleEnum.Visible
+        ):
+            continue
+        name = meta.name
+        checked.append(name)
+        hidden: set = set()
+        if pre.format == "xlsx":
+            part = pre.sheet_parts.get(name)
+            if part is None:
+                raise rejected("corrupt_file", detail=f"lembar / sheet {name}")
+            hidden = scan_worksheet(path, part, name, limits).hidden_rows
+        try:
+            sheet = wb.get_sheet_by_name(name)
+        except Exception as e:  # noqa: BLE001
+            raise _calamine_error(e) from None
+        if sheet.width > limits.max_columns or sheet.height > limits.max_rows + 1000:
+            raise rejected(
+                "sheet_too_large",
+                sheet=name,
+                detail=f"{sheet.height:,} baris x {sheet.width:,} kolom",
+                limit=f"{limits.max_columns} kolom, {limits.max_rows:,} baris",
+            )
+        start_row0 = sheet.start[0] if sheet.start else 0
+        head_rows = max(limits.header_search_rows - start_row0, 0)
+        rows = sheet.to_python(nrows=head_rows) if head_rows else []
+        header = find_header(rows, limits)
+        if header is None:
+            continue
+        rows = sheet.to_python()
+        del sheet
+        return parse_sheet(
+            rows,
+            sheet_name=name,
+            start_row0=start_row0,
+            hidden=hidden,
+            header=header,
+            limits=limits,
+            file_format=pre.format,
+            materialize=materialize,
+        )
+    if not checked:
+        raise rejected("no_sheet")
+    from .headers import DISPLAY, REALISASI_DISPLAY, REALISASI_REQUIRED, REKAP_REQUIRED
+
+    raise rejected(
+        "no_header",
+        rows=limits.header_search_rows,
+        sheets=", ".join(f"'{s}'" for s in checked),
+        expected_rekap=", ".join(DISPLAY[k] for k in REKAP_REQUIRED),
+        expected_realisasi=", ".join(REALISASI_DISPLAY[k] for k in REALISASI_REQUIRED),
+    )
+
+
+def read_sheet_rows(path: str, sheet_name: str) -> tuple[int, list]:
+    """(start_row0, rows) of one sheet, for the error workbook (already vetted)."""
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_path(path)
+    sheet = wb.get_sheet_by_name(sheet_name)
+    return (sheet.start[0] if sheet.start else 0), sheet.to_python()
