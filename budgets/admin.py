@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from audit.admin_mixins import ScopedAuditedAdmin
 
-from .models import Account, BudgetLine, FundingSource, ImportBatch, Nomenclature, Tag, Unit
+from .models import (
+    Account,
+    BudgetLine,
+    FundingSource,
+    ImportBatch,
+    Nomenclature,
+    Tag,
+    Unit,
+)
 
 
 @admin.register(Nomenclature)

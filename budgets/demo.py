@@ -405,8 +405,8 @@ def demo_seed() -> DemoResult:
         FundingSource.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in FUNDING
     ]
     rng = random.Random(3600)
-    common = dict(pillars=pillars, strategies=strategies, tagger=coordinator,
-                  accounts=accounts, funding=funding)
+    common = {"pillars": pillars, "strategies": strategies, "tagger": coordinator,
+                  "accounts": accounts, "funding": funding}
     plans = [
         (2023, PROVINCE, OPD, TOTALS[2023], "1", False),
         (2024, PROVINCE, OPD_2024, TOTALS[2024], "1", True),

@@ -20,12 +20,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
 
 from .money import format_rupiah
 

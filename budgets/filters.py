@@ -5,12 +5,22 @@
 """
 
 import django_filters
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from regions.selectors import subtree_q
 
-from .models import BudgetLine, ImportBatch, LineOrigin, Stage, Tag, TagSource, Unit, UnitKind
+from .models import (
+    BudgetLine,
+    ImportBatch,
+    LineOrigin,
+    Stage,
+    Tag,
+    TagSource,
+    Unit,
+    UnitKind,
+)
 
 NONE = "none"
 

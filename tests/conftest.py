@@ -6,6 +6,7 @@ a Staf Data (36), a Pejabat (36), and an unscoped user who must see nothing.
 """
 
 import pytest
+
 from django.conf import settings
 
 from regions.models import Level, Region, Role

@@ -18,7 +18,14 @@ from budgets.models import (
     UnitKind,
 )
 from programs.models import Intervention, Pillar, Strategy
-from roadmap.models import Decision, Meeting, Obstacle, ObstacleCategory, Roadmap, RoadmapAction
+from roadmap.models import (
+    Decision,
+    Meeting,
+    Obstacle,
+    ObstacleCategory,
+    Roadmap,
+    RoadmapAction,
+)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

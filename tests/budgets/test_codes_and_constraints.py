@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 

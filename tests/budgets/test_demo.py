@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum

@@ -1,9 +1,15 @@
 from decimal import Decimal
 
 import pytest
+
 from django.template import Context, Template
 
-from budgets.money import format_number, format_percent, format_rupiah, format_rupiah_short
+from budgets.money import (
+    format_number,
+    format_percent,
+    format_rupiah,
+    format_rupiah_short,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +56,10 @@ def test_numbers_group_thousands_with_dots():
 
 
 def test_template_filters_are_builtins():
-    out = Template("{{ v|rupiah }} {{ v|rupiah_short }} {{ r|persen }}").render(
-        Context({"v": Decimal("1700000000000"), "r": Decimal("0.227")})
-    )
+    from django.utils import translation
+
+    with translation.override("id"):
+        out = Template("{{ v|rupiah }} {{ v|rupiah_short }} {{ r|persen }}").render(
+            Context({"v": Decimal("1700000000000"), "r": Decimal("0.227")})
+        )
     assert out == "Rp1.700.000.000.000 Rp1,7 triliun 22,7%"

@@ -36,6 +36,6 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("Akun demo (hanya untuk lokal), kata sandi: " + DEMO_PASSWORD)
-        for username, name, role, region, _superuser in USERS:
+        for username, _name, role, region, _superuser in USERS:
             created = " (baru)" if username in result.users_created else ""
             self.stdout.write(f"  {username:<22} {role.label:<12} wilayah {region}{created}")
