@@ -51,8 +51,10 @@ class Route:
 
 
 def _converter_sample(converter, name: str, pk: int, region: str) -> str:
-    if name == "format" and re.fullmatch(converter.regex, "json"):
-        return "json"
+    if name == "format":  # DRF format suffixes: "json" or ".json"
+        for candidate in ("json", ".json"):
+            if re.fullmatch(converter.regex, candidate):
+                return candidate
     if isinstance(converter, IntConverter):
         return str(pk)
     if isinstance(converter, UUIDConverter):
@@ -64,7 +66,7 @@ def _converter_sample(converter, name: str, pk: int, region: str) -> str:
             return str(pk)
         return "x"
     # A custom converter: try its regex with a few candidates.
-    for candidate in (str(pk), region, "x", SAMPLE_UUID):
+    for candidate in (str(pk), region, "x", SAMPLE_UUID, "json", ".json"):
         if re.fullmatch(converter.regex, candidate):
             return candidate
     return str(pk)
