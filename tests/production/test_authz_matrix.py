@@ -225,7 +225,7 @@ def _is_object_route(route) -> bool:
 def _route_for(route, pk, region_code):
     """The route's sample path with this set's primary key and region."""
     path = route.path
-    for name, value in route.kwargs.items():
+    for value in route.kwargs.values():
         if str(value) == "1":
             path = path.replace(f"/{value}/", f"/{pk}/").replace(f"/{value}", f"/{pk}")
         elif value == "36.02":
