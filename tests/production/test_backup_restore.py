@@ -1,12 +1,14 @@
 """scripts/backup.sh and scripts/restore.sh against the local PostgreSQL."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+BASH = shutil.which("bash") or "/bin/bash"
 TABLES = [
     "regions_region",
     "budgets_budgetline",
@@ -19,7 +21,7 @@ TABLES = [
 
 def _run(script, *args, env):
     return subprocess.run(  # noqa: S603 - our own scripts
-        ["bash", str(ROOT / "scripts" / script), *args],
+        [BASH, str(ROOT / "scripts" / script), *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
 
@@ -27,7 +29,7 @@ def _run(script, *args, env):
 def test_scripts_are_valid_bash():
     for script in ("backup.sh", "restore.sh"):
         result = subprocess.run(  # noqa: S603
-            ["bash", "-n", str(ROOT / "scripts" / script)], capture_output=True, text=True
+            [BASH, "-n", str(ROOT / "scripts" / script)], capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr
 
@@ -72,6 +74,7 @@ def test_backup_then_restore_into_a_fresh_database(
     transactional_db, django_db_serialized_rollback, demo_data, tmp_path
 ):
     import psycopg2
+
     from django.db import connection
 
     settings_dict = connection.settings_dict
