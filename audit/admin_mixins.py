@@ -42,9 +42,17 @@ class ScopedAuditedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not access.is_admin(request.user):
             return False
+        if obj is not None and self._locked(obj):
+            return False
         return obj is None or self.region_field is None or access.can_change(
             request.user, self._region_of(obj)
         )
+
+    def _locked(self, obj) -> bool:
+        """A record a submitted or verified quarter locks is read-only here too."""
+        from roadmap.locks import instance_lock
+
+        return obj.pk is not None and instance_lock(obj) is not None
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)

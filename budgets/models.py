@@ -461,3 +461,38 @@ class ImportBatch(models.Model):
         from django.urls import reverse
 
         return reverse("budgets:import-detail", args=[self.pk])
+
+
+class LineChangeAction(models.TextChoices):
+    CREATED = "created", _("Baru")
+    UPDATED = "updated", _("Berubah")
+    REMOVED = "removed", _("Dihapus")
+
+
+class ImportLineChange(models.Model):
+    """One line an import batch created, changed or removed, with its state before.
+
+    ``before`` holds every column of the line as it was (and, for removed lines,
+    its tags), so rolling the batch back restores the lines exactly.
+    ``line_id`` is not a foreign key: a removed line no longer exists.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("batch impor"), on_delete=models.CASCADE,
+        related_name="line_changes",
+    )
+    line_id = models.BigIntegerField(_("id baris"))
+    action = models.CharField(_("tindakan"), max_length=8, choices=LineChangeAction.choices)
+    before = models.JSONField(_("sebelum"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("perubahan baris oleh impor")
+        verbose_name_plural = _("perubahan baris oleh impor")
+        indexes = [models.Index(fields=["batch", "action"], name="linechange_batch_action")]
+
+    def __str__(self) -> str:
+        return f"#{self.batch_id} {self.action} {self.line_id}"
+
+
+# The summary table lives in its own module (derived data, kept by budgets.summary).
+from .models_summary import BudgetSummary, SummaryDirty  # noqa: E402,F401

@@ -26,6 +26,7 @@ from .models import (
     TagSource,
     Unit,
 )
+from .summary import budget_summary_refresh
 
 LINE_FIELDS = (
     "fiscal_year",
@@ -86,8 +87,16 @@ def funding_source_ensure(*, code: str, name: str) -> FundingSource:
 # --- budget lines written by hand -----------------------------------------
 
 
+def _ensure_unlocked(region_code: str | None, fiscal_year: int | None) -> None:
+    """Refuse changes to a kab/kota year a quarterly submission locks."""
+    from roadmap.locks import ensure_year_unlocked
+
+    ensure_year_unlocked(region_code, fiscal_year)
+
+
 def _check_line_scope(*, user, line: BudgetLine) -> None:
     access.ensure_can_change(user, line.region_id)
+    _ensure_unlocked(line.region_id, line.fiscal_year)
     for unit in (line.unit, line.sub_unit):
         if unit is not None and unit.region_id != line.region_id:
             raise PermissionDenied(
@@ -115,6 +124,7 @@ def budget_line_create(*, user, region_code: str, reason: str = "", **data) -> B
             after=snapshot(line, m2m=False),
             reason=reason,
         )
+        budget_summary_refresh()
     return line
 
 
@@ -136,6 +146,7 @@ def budget_line_update(*, user, line: BudgetLine, reason: str = "", **data) -> B
             after=snapshot(line, m2m=False),
             reason=reason,
         )
+        budget_summary_refresh()
     return line
 
 
@@ -151,6 +162,7 @@ def budget_line_delete(*, user, line: BudgetLine, reason: str = "") -> None:
             reason=reason,
         )
         line.delete()
+        budget_summary_refresh()
 
 
 # --- tags --------------------------------------------------------------------
@@ -185,6 +197,8 @@ def line_classification_refresh(*, line_ids: Iterable[int]) -> None:
         line.pillar_id = chosen.get("pillar_id", (None, None))[1]
         line.strategy_id = chosen.get("strategy_id", (None, None))[1]
     BudgetLine.objects.bulk_update(lines, ["pillar", "strategy"], batch_size=1000)
+    # The lines trigger marked their scopes dirty; rebuild those summary rows.
+    budget_summary_refresh()
 
 
 def budget_lines_tag(
@@ -205,9 +219,11 @@ def budget_lines_tag(
         raise ValidationError(_("Pilih pilar atau strategi untuk penandaan."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Alasan penandaan wajib diisi.")})
-    lines = list(lines.only("id", "region_id") if hasattr(lines, "only") else lines)
+    lines = list(lines.only("id", "region_id", "fiscal_year") if hasattr(lines, "only") else lines)
     for line in lines:
         access.ensure_can_change(user, line.region_id)
+    for region_code, fiscal_year in {(line.region_id, line.fiscal_year) for line in lines}:
+        _ensure_unlocked(region_code, fiscal_year)
     if not lines:
         return 0
     extra = {"basis": basis} if basis else {}
@@ -253,6 +269,8 @@ def tag_delete(*, user, tag: Tag, reason: str = "") -> None:
             _("Tag hasil impor hanya hilang bila impornya dibatalkan.")
         )
     access.ensure_can_change(user, line.region_id if line else None)
+    if line is not None:
+        _ensure_unlocked(line.region_id, line.fiscal_year)
     before = snapshot(tag, m2m=False)
     with transaction.atomic():
         audit_record(

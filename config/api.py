@@ -6,6 +6,16 @@ from django.urls import include, path
 
 router = DefaultRouter()
 
+from budgets.api.views import ImportBatchViewSet  # noqa: E402 - after the router
+
+router.register("imports", ImportBatchViewSet, basename="import")
+
 urlpatterns = [
+    # The error workbook keeps its file name (the router would add a slash).
+    path(
+        "imports/<int:pk>/errors.xlsx",
+        ImportBatchViewSet.as_view({"get": "errors_xlsx"}),
+        name="import-errors-xlsx",
+    ),
     path("", include(router.urls)),
 ]

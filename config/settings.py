@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "programs",
     "roadmap",
     "audit",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -186,3 +186,49 @@ class InterventionProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention} T{self.quarter}/{self.fiscal_year}"
+
+
+class EvidenceKind(models.TextChoices):
+    MINUTES = "berita_acara", _("Berita acara")
+    PHOTO = "foto", _("Foto kegiatan")
+    OTHER = "lainnya", _("Dokumen lain")
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Evidence is stored under a generated name; the original is kept in the row."""
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.intervention_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class InterventionEvidence(models.Model):
+    """A file proving an intervention happened: berita acara (PDF) or photos."""
+
+    intervention = models.ForeignKey(
+        Intervention, verbose_name=_("intervensi"), on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    kind = models.CharField(_("jenis"), max_length=14, choices=EvidenceKind.choices)
+    file = models.FileField(_("berkas"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("nama berkas asli"), max_length=255)
+    content_type = models.CharField(_("jenis isi"), max_length=40)
+    size = models.PositiveIntegerField(_("ukuran (byte)"))
+    description = models.CharField(_("keterangan"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diunggah oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti intervensi")
+        verbose_name_plural = _("bukti intervensi")
+        ordering = ["intervention_id", "-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def region_id(self) -> str:
+        return self.intervention.region_id

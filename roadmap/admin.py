@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from audit.admin_mixins import ScopedAuditedAdmin
 
-from .models import Decision, Meeting, Obstacle, Roadmap, RoadmapAction
+from .models import (
+    Decision,
+    Meeting,
+    Obstacle,
+    QuarterSubmission,
+    Roadmap,
+    RoadmapAction,
+    VerificationEvent,
+)
 
 
 class ActionInline(admin.TabularInline):
@@ -61,3 +69,37 @@ class DecisionAdmin(ScopedAuditedAdmin):
     list_filter = ("follow_up_status",)
     search_fields = ("text", "responsible", "follow_up_notes")
     raw_id_fields = ("meeting",)
+
+
+class VerificationEventInline(admin.TabularInline):
+    model = VerificationEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_status", "to_status", "username", "comment")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterSubmission)
+class QuarterSubmissionAdmin(ScopedAuditedAdmin):
+    """Read-only: state changes go through the verification pages (and their record)."""
+
+    list_display = ("region", "fiscal_year", "quarter", "status", "verified_at")
+    list_filter = ("fiscal_year", "quarter", "status")
+    readonly_fields = ("region", "fiscal_year", "quarter", "status", "verified_at",
+                       "verified_totals")
+    inlines = [VerificationEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -55,6 +55,20 @@ LATE = "terlambat"
 LATE_LABEL = _("Terlambat")
 
 
+def late_q(today: datetime.date | None = None, *, prefix: str = "") -> models.Q:
+    """Actions that are late on ``today``: unfinished and past their target quarter.
+
+    The database form of ``RoadmapAction.effective_status``: an action is late
+    when (target_year, target_quarter) lies before today's (year, quarter).
+    """
+    today = today or timezone.localdate()
+    current_quarter = (today.month - 1) // 3 + 1
+    past = models.Q(**{f"{prefix}target_year__lt": today.year}) | models.Q(
+        **{f"{prefix}target_year": today.year, f"{prefix}target_quarter__lt": current_quarter}
+    )
+    return past & ~models.Q(**{f"{prefix}status": "selesai"})
+
+
 class RoadmapAction(models.Model):
     """An action of a roadmap, owned by a unit and due in a quarter.
 
@@ -263,3 +277,95 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Diajukan")
+    RETURNED = "returned", _("Dikembalikan")
+    VERIFIED = "verified", _("Terverifikasi")
+
+
+class QuarterSubmission(models.Model):
+    """A kabupaten/kota's quarterly report (triwulan) on its way to the province.
+
+    Two tiers, as DHIS2's data approval: the kab/kota coordinator submits, a
+    province coordinator verifies or returns it. What a state locks is decided
+    in ``roadmap.locks``; every state change is a ``VerificationEvent``.
+    """
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        related_name="quarter_submissions",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), validators=QUARTER_VALIDATORS)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubmissionStatus.choices,
+        default=SubmissionStatus.DRAFT,
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    verified_totals = models.JSONField(
+        _("angka saat diverifikasi"), default=dict, blank=True,
+        help_text=_("Pagu dan realisasi per pilar saat triwulan diverifikasi."),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pengajuan triwulan")
+        verbose_name_plural = _("pengajuan triwulan")
+        ordering = ["-fiscal_year", "-quarter", "region_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "fiscal_year", "quarter"],
+                name="submission_unique_region_quarter",
+                violation_error_message=_("Triwulan ini sudah pernah dibuka untuk wilayah ini."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="submission_quarter_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} T{self.quarter}/{self.fiscal_year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED)
+
+
+class VerificationAction(models.TextChoices):
+    OPEN = "open", _("Dibuka")
+    SUBMIT = "submit", _("Diajukan")
+    RETURN = "return", _("Dikembalikan")
+    VERIFY = "verify", _("Diverifikasi")
+    REOPEN = "reopen", _("Dibuka kembali")
+
+
+class VerificationEvent(models.Model):
+    """One state change of a submission: who, when, what and why. Append-only."""
+
+    submission = models.ForeignKey(
+        QuarterSubmission, verbose_name=_("pengajuan"), on_delete=models.PROTECT,
+        related_name="events",
+    )
+    action = models.CharField(_("tindakan"), max_length=8, choices=VerificationAction.choices)
+    from_status = models.CharField(_("dari status"), max_length=10, blank=True)
+    to_status = models.CharField(_("ke status"), max_length=10)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    comment = models.TextField(_("catatan"), blank=True)
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("riwayat verifikasi")
+        verbose_name_plural = _("riwayat verifikasi")
+        ordering = ["submission_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.action} {self.username}"

@@ -1,0 +1,106 @@
+"""The imports endpoint: /api/v1/imports/ (upload, status, commit, rollback, errors)."""
+
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+
+from audit.context import audit_via
+from budgets import imports
+from budgets.models import ImportBatch
+from regions import access
+
+from .serializers import ImportBatchSerializer, ImportUploadSerializer
+
+
+class ImportBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """SIPD import batches of the regions the user may import into."""
+
+    serializer_class = ImportBatchSerializer
+    # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["status", "kind", "fiscal_year", "region", "stage"]
+    ordering_fields = ["created_at", "id"]
+
+    def get_queryset(self):
+        return ImportBatch.objects.filter(access.importable_q(self.request.user)).select_related(
+            "region", "uploaded_by"
+        )
+
+    def _refused(self, exc: imports.ImportRefused) -> Response:
+        return Response({"detail": exc.message}, status=exc.status)
+
+    def create(self, request, *args, **kwargs):
+        if not access.can_import_anything(request.user):
+            return Response(
+                {"detail": _("Anda tidak berwenang mengimpor data SIPD.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        try:
+            with audit_via("api"):
+                batch = imports.import_batch_create(
+                    user=request.user,
+                    upload=data["file"],
+                    original_name=data["file"].name,
+                    region_code=data.get("region") or None,
+                    stage=data["stage"],
+                    fiscal_year=data.get("fiscal_year"),
+                    dry_run=data["dry_run"],
+                    commit_valid_only=data["commit_valid_only"],
+                )
+        except imports.ImportRefused as exc:
+            return self._refused(exc)
+        batch.refresh_from_db()
+        return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        batch = self.get_object()
+        try:
+            with audit_via("api"):
+                imports.import_batch_commit(user=request.user, batch=batch)
+        except imports.ImportRefused as exc:
+            return self._refused(exc)
+        batch.refresh_from_db()
+        return Response(self.get_serializer(batch).data)
+
+    @action(detail=True, methods=["post"])
+    def rollback(self, request, pk=None):
+        batch = self.get_object()
+        try:
+            with audit_via("api"):
+                imports.import_batch_rollback(
+                    user=request.user, batch=batch,
+                    reason=str(request.data.get("reason", ""))[:500],
+                )
+        except imports.ImportRefused as exc:
+            return self._refused(exc)
+        batch.refresh_from_db()
+        return Response(self.get_serializer(batch).data)
+
+    @action(detail=True, methods=["get"], url_path="errors.xlsx", url_name="errors")
+    def errors_xlsx(self, request, pk=None):
+        batch = self.get_object()
+        if not batch.errors or not batch.kind:
+            raise NotFound(_("Batch ini tidak memiliki daftar kesalahan per baris."))
+        try:
+            path = imports.error_workbook_path(batch)
+        except imports.ImportRefused as exc:
+            return self._refused(exc)
+        return FileResponse(
+            open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+            as_attachment=True,
+            filename=f"kesalahan-batch-{batch.pk}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
