@@ -11,4 +11,10 @@
       }
     });
   });
+  // <button data-print>: print the page (instead of an inline onclick).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
 })();

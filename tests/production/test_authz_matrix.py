@@ -238,7 +238,7 @@ def _acceptable(response, path: str, object_route: bool, readable: bool) -> bool
     status = response.status_code
     if status >= 500:
         return False
-    if status in (401, 403, 404, 405):
+    if status in (401, 403, 404, 405, 415):  # 415: e.g. JSON sent to an upload
         return True
     if status in (301, 302):
         location = response["Location"]
