@@ -1,11 +1,13 @@
 """In a real browser, the pages work under the Content-Security-Policy: no
-violation on any page a user can open, and the script-driven bits still work."""
+violation on any page a user can open, and the script-driven bits still work.
+
+Part of the production-readiness tests (tests/production/); it lives here to
+share the session's one Chromium with the other browser tests."""
 
 import pytest
 
-from tests.browser.conftest import browser, login, page, portal  # noqa: F401 (fixtures)
-
-from .urlsweep import all_routes
+from tests.browser.conftest import login
+from tests.production.urlsweep import all_routes
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +31,7 @@ def _page_paths():
     return sorted(paths)
 
 
-def test_no_csp_violation_on_any_page(page, portal):  # noqa: F811
+def test_no_csp_violation_on_any_page(page, portal):
     page.context.add_init_script(WATCH)
     console = []
     page.on(
@@ -60,7 +62,7 @@ def test_no_csp_violation_on_any_page(page, portal):  # noqa: F811
     assert not console, console
 
 
-def test_share_bars_and_language_switch_work_under_the_policy(page, portal):  # noqa: F811
+def test_share_bars_and_language_switch_work_under_the_policy(page, portal):
     login(page, portal, "koordinator.provinsi", "tkpkd-demo")
     page.goto(f"{portal}/")
     bars = page.locator("meter.bar")
