@@ -28,10 +28,10 @@ RUN pip install --no-deps .
 # Static files are collected into the image (var/static) and served by WhiteNoise.
 # The key below exists only for this build step.
 RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
-    && mkdir -p var/media \
+    && mkdir -p var/media var/beat \
     && chown -R app:app var
 
 USER app
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

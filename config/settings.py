@@ -5,6 +5,7 @@ machine with nothing configured. A malformed value fails loudly with
 ``ImproperlyConfigured`` instead of being half-understood.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Login lockout (per username and per client IP); see the "Access" section.
+    "axes",
     "regions",
     "budgets",
     "programs",
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so every answer gets the policy, error pages made by handler500 too.
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.i18n.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,7 +66,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    # After AuditContextMiddleware: they log with its request id.
+    "config.middleware.RequestLogMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout flag into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,6 +102,13 @@ try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 except Exception as exc:  # dj_database_url raises several types on bad input
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer is reported (503 page, /healthz) within
+    # seconds instead of holding a gunicorn worker for minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
@@ -214,20 +232,115 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+# --- Logging -------------------------------------------------------------------
+# LOG_FORMAT=json (the default when DEBUG is off) writes one JSON object per
+# line with the request id of the request (or of the request that started a
+# Celery task); LOG_FORMAT=plain is for people reading a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", default="plain" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'plain', got {LOG_FORMAT!r}.")
+LOG_LEVEL = env_str("LOG_LEVEL", default="INFO").upper()
+# One line per request (method, path, status, duration) from RequestLogMiddleware.
+LOG_REQUESTS = env_bool("LOG_REQUESTS", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Celery installs its own handlers unless told not to (see config.celery);
+        # these keep its records on the one JSON stream.
+        "celery": {"level": LOG_LEVEL},
+        # Axes logs every failed login at INFO; keep them, they are what a
+        # security review reads.
+        "axes": {"level": "INFO"},
+    },
 }
 
+# --- Transport security ----------------------------------------------------------
+# Behind the reverse proxy that terminates TLS (nginx, HAProxy, a load balancer):
+# it must set X-Forwarded-Proto, and strip any X-Forwarded-Proto sent by clients.
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz is polled by the load balancer over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (config.middleware.ContentSecurityPolicyMiddleware):
+# everything from our own origin, no inline script or style, images also as
+# data: URIs (chart exports). A view that needs another policy sets the header
+# itself and the middleware leaves it alone.
+CSP_POLICY = env_str(
+    "CSP_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+)
+# Report-only first, if an operator wants to try a stricter policy.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
+
+# --- Sessions ------------------------------------------------------------------
+# Absolute lifetime: SESSION_COOKIE_AGE from login, not extended by activity
+# (SessionTimeoutMiddleware pins the expiry at login). Idle lifetime:
+# SESSION_IDLE_TIMEOUT seconds without a request ends the session.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+
+# --- Access: login lockout (django-axes) ------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or client IP before the password is checked.
+    "config.middleware.AxesRequestBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
+# Two independent counters: 5 failures for one username (from anywhere) lock that
+# username; 5 failures from one client IP (any usernames) lock that IP.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.middleware.lockout_response"
+# The client IP for the per-IP counter: X-Forwarded-For is believed only when the
+# request comes from one of TRUSTED_PROXIES (addresses or CIDR networks), so a
+# client cannot forge its address and the proxy's own address is never counted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_IP_WHITELIST = env_list("AXES_IP_WHITELIST", default=[]) or None
+AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
+
+# --- Health ----------------------------------------------------------------------
+try:
+    HEALTHZ_TIMEOUT = float(env_str("HEALTHZ_TIMEOUT", default="1.0") or "1.0")
+except ValueError:
+    raise ImproperlyConfigured("HEALTHZ_TIMEOUT must be a number of seconds.") from None

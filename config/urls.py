@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import profile, views
+from . import health, profile, views
 
 admin.site.site_header = "Portal TKPKD · Admin"
 admin.site.site_title = "Portal TKPKD"
@@ -11,6 +11,7 @@ admin.site.index_title = "Administrasi"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(
@@ -30,6 +31,11 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
+
+# Error answers that need no database (and JSON under /api/): config.errors.
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -82,7 +82,7 @@ class ImportBatchViewSet(
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
-    def commit(self, request, pk=None):
+    def commit(self, request, pk=None, format=None):
         batch = self.get_object()
         try:
             with audit_via("api"):
@@ -93,7 +93,7 @@ class ImportBatchViewSet(
         return Response(self.get_serializer(batch).data)
 
     @action(detail=True, methods=["post"])
-    def rollback(self, request, pk=None):
+    def rollback(self, request, pk=None, format=None):
         batch = self.get_object()
         try:
             with audit_via("api"):
@@ -107,7 +107,7 @@ class ImportBatchViewSet(
         return Response(self.get_serializer(batch).data)
 
     @action(detail=True, methods=["get"], url_path="errors.xlsx", url_name="errors")
-    def errors_xlsx(self, request, pk=None):
+    def errors_xlsx(self, request, pk=None, format=None):
         batch = self.get_object()
         if not batch.errors or not batch.kind:
             raise NotFound(_("Batch ini tidak memiliki daftar kesalahan per baris."))

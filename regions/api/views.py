@@ -29,7 +29,7 @@ class RegionViewSet(PortalViewSet):
     ordering_fields = ["code", "name", "level", "population"]
     ordering = ["code"]
     lookup_field = "code"
-    lookup_value_regex = r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?"
+    lookup_value_regex = r"\d{2}(?:\.\d{2}){0,2}(?:\.\d{4})?"
     region_path = "code"
     read_only_for_everyone = True
     doc_name = ("wilayah", "regions")

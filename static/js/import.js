@@ -28,6 +28,12 @@
     });
   }
 
+  // The bar's starting width comes as data-percent (no style attribute: CSP).
+  var startBar = document.getElementById("progress-bar");
+  if (startBar && startBar.hasAttribute("data-percent")) {
+    startBar.style.width = startBar.getAttribute("data-percent") + "%";
+  }
+
   var panel = document.getElementById("import-status");
   if (panel && panel.getAttribute("data-running") === "1") {
     var url = panel.getAttribute("data-progress-url");
