@@ -41,16 +41,76 @@ def _no_gc():
 
 
 def parse_file(
-    path, *, limits: Limits = DEFAULT_LIMITS, in_child: bool = True
+    path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    in_child: bool = True,
+    keep: tuple | None = None,
 ) -> ParseResult:
-    """Read and parse an uploaded SIPD workbook; raise FileRejected if refused."""
+    """Read and parse an uploaded SIPD workbook; raise FileRejected if refused.
+
+    keep=(out_path, key): also store the parsed result, compact (the columns the
+    child sent, zlib-compressed) and signed with HMAC-SHA256 under `key`, so
+    that `load_parsed(out_path, key)` gives the same result later without
+    reading the workbook again (preview, then commit).
+    """
     path = os.fspath(path)
     if in_child:
         result = run_in_child(_parse_path, (path, limits, False), limits)
+    else:
         with _no_gc():
-            return materialize_rows(result)
+            result = _parse_path(path, limits, materialize=keep is None)
+    if keep is not None:
+        _store_parsed(result, *keep)
     with _no_gc():
-        return _parse_path(path, limits)
+        return materialize_rows(result)
+
+
+_KEPT_MAGIC = b"TKPKD-PARSED-1\n"
+
+
+def _store_parsed(result: ParseResult, out_path, key: bytes) -> None:
+    import hmac
+    import zlib
+
+    data = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    mac = hmac.new(key, data, "sha256").digest()
+    out_path = os.fspath(out_path)
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    tmp = f"{out_path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(_KEPT_MAGIC + mac + data)
+    os.replace(tmp, out_path)
+
+
+def load_parsed(in_path, key: bytes) -> ParseResult | None:
+    """The result stored by parse_file(keep=...), or None when it is missing,
+    unreadable or its signature does not match (the caller then parses again)."""
+    import hmac
+    import zlib
+
+    try:
+        with open(os.fspath(in_path), "rb") as f:
+            blob = f.read()
+    except OSError:
+        return None
+    head = len(_KEPT_MAGIC)
+    if not blob.startswith(_KEPT_MAGIC) or len(blob) < head + 32:
+        return None
+    mac, data = blob[head : head + 32], blob[head + 32 :]
+    if not hmac.compare_digest(mac, hmac.new(key, data, "sha256").digest()):
+        return None
+    del blob
+    try:
+        with _no_gc():
+            # Signed with the server's key by parse_file above: our own bytes.
+            result = pickle.loads(zlib.decompress(data))  # noqa: S301
+    except Exception:  # noqa: BLE001 - a damaged file means: parse again
+        return None
+    if not isinstance(result, ParseResult):
+        return None
+    with _no_gc():
+        return materialize_rows(result)
 
 
 def _vm_bytes() -> int:
