@@ -305,15 +305,18 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
     )
 
 
+_STR_ONLY = {str}
+
+
 def read_rows_compact(sheet, start_row0: int = 0, block: int = 4096) -> list:
     """The sheet's rows as `sheet.to_python()` gives them, with far less memory.
 
     to_python() makes a new Python object for every cell (~2.3M for a 100k-line
     recap: ~170 MB on top of calamine's own ~145 MB). SIPD columns repeat a few
     thousand distinct codes and names, so the rows are read a block at a time
-    and, column by column, each value is replaced by the first equal value of
-    the same type seen in that column (at C speed: dict.setdefault through map).
-    A column whose values are mostly distinct stops being deduplicated.
+    and, in each column whose block is all text, every string is replaced by
+    the first equal string seen in that column (at C speed: dict.setdefault
+    through map). A column whose values are mostly distinct stops being shared.
     """
     it = sheet.iter_rows()
     if start_row0:
@@ -336,10 +339,12 @@ def read_rows_compact(sheet, start_row0: int = 0, block: int = 4096) -> list:
         cols = []
         for j, col in enumerate(zip(*chunk, strict=True)):
             cache = caches[j]
-            if cache is None:
+            # Only blocks of text are shared: numbers are small objects, and
+            # keying by value alone could let 1.0 stand in for True.
+            if cache is None or set(map(type, col)) != _STR_ONLY:
                 cols.append(col)
-                continue
-            cols.append(map(cache.setdefault, zip(map(type, col), col, strict=True), col))
+            else:
+                cols.append(map(cache.setdefault, col, col))
         del chunk
         rows.extend(map(list, zip(*cols, strict=True)))
         del cols
