@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0003_import_line_changes'),
+        ('budgets', '0004_budget_summary_table'),
     ]
 
     operations = [
