@@ -12,7 +12,10 @@ file and the same PostgreSQL database, each step in a fresh process:
 4. the same file again (every line unchanged).
 
 Peak memory is the peak RSS of the step's process plus the peak RSS of its
-children (the reader child), an upper bound of what the step held at once.
+children (the reader child), an upper bound of what the step held at once; the
+parent's and the child's peaks are printed too (the target is read against the
+sum). The machine's load average is printed with the figures: on a shared
+machine the ratios move with it.
 The import writes into a bench-only region "99" that is emptied first.
 Targets: (3) <= 2.5 x (1) and (3) < (2); (4) <= (3); import peak < 400 MB.
 """
@@ -187,14 +190,15 @@ def main() -> None:
         ("3 portal import (first)", r3),
         ("4 portal import (same file)", r4),
     ]
-    print(f"{'step':34} {'seconds':>8} {'x floor':>8} {'peak MB':>8}  detail")
+    print(f"{'step':34} {'seconds':>8} {'x floor':>8} {'peak MB':>8} {'parent':>7} "
+          f"{'child':>6}  detail")
     for label, r in rows:
         detail = ""
         if "status" in r:
             detail = (f"{r['status']}: {r['created']:,} new, {r['updated']:,} changed, "
                       f"{r['unchanged']:,} unchanged, {r['errors']} errors")
         print(f"{label:34} {r['seconds']:8.2f} {r['seconds'] / r1['seconds']:8.2f} "
-              f"{r['peak_mb']:8.0f}  {detail}")
+              f"{r['peak_mb']:8.0f} {r['own_mb']:7.0f} {r['child_mb']:6.0f}  {detail}")
     checks = [
         ("(3) <= 2.5 x (1)", r3["seconds"] <= 2.5 * r1["seconds"]),
         ("(3) < (2)", r3["seconds"] < r2["seconds"]),
@@ -203,6 +207,12 @@ def main() -> None:
     ]
     for label, ok in checks:
         print(f"target {label:24} {'OK' if ok else 'MISSED'}")
+    load = os.getloadavg()
+    print(f"peak MB = parent + reader child (each its own peak RSS: an upper bound); "
+          f"largest single process of the import: "
+          f"{max(r3['own_mb'], r3['child_mb'], r4['own_mb'], r4['child_mb']):.0f} MB. "
+          f"Load average now {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+          f"on {os.cpu_count()} CPUs.")
     run_phase("reset", path)
     if tmp:
         tmp.cleanup()

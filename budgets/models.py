@@ -226,9 +226,11 @@ class BudgetLine(models.Model):
     origin = models.CharField(
         _("asal data"), max_length=8, choices=LineOrigin.choices, default=LineOrigin.MANUAL
     )
+    # db_index=False: the "line_batch" index below is the same index; two copies
+    # only cost every imported line one more index insertion.
     import_batch = models.ForeignKey(
         "budgets.ImportBatch", verbose_name=_("batch impor"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="lines",
+        null=True, blank=True, related_name="lines", db_index=False,
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("diisi oleh"), on_delete=models.SET_NULL,

@@ -9,7 +9,7 @@ No Django import anywhere in this package: it runs in a forked child process.
 from .amounts import AmountError, format_amount, parse_amount
 from .error_workbook import ERROR_COLUMN, write_error_workbook
 from .messages import CATALOG, render, rupiah
-from .reader import parse_file
+from .reader import load_parsed, parse_file
 from .types import CellError, FileRejected, Limits, ParseResult, RealisasiRow, RekapRow
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "RealisasiRow",
     "RekapRow",
     "format_amount",
+    "load_parsed",
     "parse_amount",
     "parse_file",
     "render",

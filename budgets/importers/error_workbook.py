@@ -14,16 +14,27 @@ import datetime as dt
 import os
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
 from .messages import CATALOG
 from .types import DEFAULT_LIMITS, Limits, ParseResult
 
 ERROR_COLUMN = "KETERANGAN KESALAHAN"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+Workbook = WriteOnlyCell = ILLEGAL_CHARACTERS_RE = Font = None
+
+
+def _load_openpyxl() -> None:
+    """Import openpyxl when a workbook is written, not when the package is imported
+    (the import path of every upload would pay ~1 s and the numpy it pulls in)."""
+    global Workbook, WriteOnlyCell, ILLEGAL_CHARACTERS_RE, Font
+    if Workbook is None:
+        from openpyxl import Workbook as _wb
+        from openpyxl.cell import WriteOnlyCell as _woc
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as _ill
+        from openpyxl.styles import Font as _font
+
+        Workbook, WriteOnlyCell, ILLEGAL_CHARACTERS_RE, Font = _wb, _woc, _ill, _font
 
 
 def _cell(ws, value):
@@ -81,6 +92,7 @@ def _write(path_in: str, result: ParseResult, path_out: str) -> None:
         "total": "Baris jumlah: dilewati",
         "subtotal": "Baris subtotal: dilewati",
     }
+    _load_openpyxl()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(result.sheet_name))
     width = max((len(r) for r in rows), default=0)

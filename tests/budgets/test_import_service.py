@@ -259,3 +259,58 @@ def test_grouped_errors_count_rows_per_kind():
     groups = imports.errors_grouped(errors)
     assert groups[0]["rows"] == 28 and groups[0]["title"] == "Nilai tidak terbaca"
     assert groups[0]["more"] == 8
+
+
+def test_commit_reuses_the_preview_parse_without_reading_the_workbook(
+    data_staff, monkeypatch
+):
+    import os
+
+    from budgets import importers
+
+    batch = upload(data_staff, sample_path())
+    kept = imports._parsed_path(batch)
+    assert batch.status == ImportStatus.PREVIEW and os.path.exists(kept)
+
+    def no_second_read(*a, **kw):
+        raise AssertionError("the workbook was read again at commit")
+
+    monkeypatch.setattr(importers, "parse_file", no_second_read)
+    imports.import_batch_commit(user=data_staff, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED
+    assert BudgetLine.objects.count() == 60
+    assert not os.path.exists(kept)  # removed once committed
+
+
+def test_a_tampered_or_foreign_kept_parse_is_ignored_and_the_file_read_again(data_staff):
+    import os
+
+    first = upload(data_staff, sample_path())
+    other = upload(data_staff, rekap_bytes(3), name="lain.xlsx")
+    # The other batch's kept parse (valid signature, but for other content) put
+    # in place of the first's must not be taken: the file is read again.
+    os.replace(imports._parsed_path(other), imports._parsed_path(first))
+    imports.import_batch_commit(user=data_staff, batch=first)
+    first.refresh_from_db()
+    assert first.status == ImportStatus.COMMITTED and first.created == 60
+    assert BudgetLine.objects.count() == 60
+    # A damaged one too.
+    third = upload(data_staff, rekap_bytes(3), name="lagi.xlsx", region="36.02")
+    path = imports._parsed_path(third)
+    with open(path, "r+b") as f:
+        f.seek(100)
+        f.write(b"\x00" * 16)
+    imports.import_batch_commit(user=data_staff, batch=third)
+    third.refresh_from_db()
+    assert third.status == ImportStatus.COMMITTED and third.created == 3
+
+
+def test_a_rejected_preview_keeps_no_parse(data_staff):
+    import os
+
+    rows = rekap_rows(3, REKAP_HEADERS)
+    rows[1][REKAP_HEADERS.index("PAGU")] = "bukan angka"
+    batch = upload(data_staff, rekap_bytes(rows=rows))
+    assert batch.status == ImportStatus.REJECTED
+    assert not os.path.exists(imports._parsed_path(batch))
