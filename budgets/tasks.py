@@ -61,13 +61,7 @@ def _db_unreachable_message() -> str:
 
 def _retry_on_db_error(task, batch_id: int, exc: Exception):
     """Retry later while retries are left; then record the failure if possible."""
-    from django.db import close_old_connections
-
-    # The broken connection must not be reused by the next task of this worker.
-    try:
-        close_old_connections()
-    except Exception:  # noqa: BLE001
-        log.debug("closing the broken connection failed", exc_info=True)
+    # (A broken connection is closed after the task by Celery's Django fixup.)
     retries = task.request.retries
     if retries < db_retries():
         countdown = db_backoff(retries)
