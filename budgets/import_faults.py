@@ -267,9 +267,11 @@ def pause_point(name: str) -> None:
     """Sleep at a named point when the test hooks are on (fault tests only).
 
     ``IMPORT_TEST_PAUSE = "<name>:<seconds>[:<marker file>]"``: at the point
-    called ``name`` the marker file (if given) is created, then the worker
-    sleeps, so a test can SIGKILL it there. Without ``IMPORT_TEST_HOOKS`` this
-    does nothing.
+    called ``name`` the worker creates the marker file (if given) and sleeps, so
+    a test can see it arrived and SIGKILL it there. While the marker exists the
+    point does not pause again (the run after the kill goes through; a test
+    deletes the marker to pause the next run too). Without
+    ``IMPORT_TEST_HOOKS`` this does nothing.
     """
     if not getattr(settings, "IMPORT_TEST_HOOKS", False):
         return
@@ -279,5 +281,8 @@ def pause_point(name: str) -> None:
         return
     seconds, _sep, marker = rest.partition(":")
     if marker:
+        if Path(marker).exists():
+            return
         Path(marker).write_text(str(timezone.now()))
+    log.warning("test hook: pausing %ss at %s", seconds, name)
     time.sleep(float(seconds or 0))

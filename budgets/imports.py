@@ -441,6 +441,7 @@ def import_batch_process(*, batch_id: int, commit: bool = False, user=None) -> I
 def _parse(batch: ImportBatch):
     from .importers import FileRejected, parse_file
 
+    import_faults.pause_point("parse")
     try:
         return parse_file(batch.file.path), None
     except FileRejected as exc:

@@ -5,6 +5,8 @@ The same behaviours with a real Celery worker, Redis and SIGKILL are in
 ``test_import_worker.py``.
 """
 
+import os
+import signal
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -17,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from budgets import import_faults, imports, tasks
+from budgets.importers import reader
 from budgets.models import BudgetLine, ImportBatch, ImportStatus
 
 from .import_helpers import sample_path, upload
@@ -244,8 +247,12 @@ def test_pause_point_is_ignored_unless_the_test_hooks_are_on(settings, tmp_path)
     assert not marker.exists()
     settings.IMPORT_TEST_HOOKS = True
     settings.IMPORT_TEST_PAUSE = f"commit:0:{marker}"
+    import_faults.pause_point("parse")  # another point
+    assert not marker.exists()
     import_faults.pause_point("commit")
     assert marker.exists()
+    settings.IMPORT_TEST_PAUSE = f"commit:30:{marker}"
+    import_faults.pause_point("commit")  # the marker is there: no second pause
 
 
 # --- two uploads of the same file at the same moment ------------------------------
@@ -326,3 +333,26 @@ def test_two_commits_of_one_file_at_the_same_moment(data_staff):
     assert f"batch #{committed[0].pk}" in refused[0].message
     assert _totals() == (60, SAMPLE_TOTAL)
     assert connection.vendor == "postgresql"
+
+
+# --- a file that kills the parser ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_file_that_crashes_the_parser_is_refused_not_retried(
+    data_staff, monkeypatch
+):
+    """The reader child dies (a signal): the batch is refused with a clear message
+    at the first attempt, and a redelivered message does nothing more."""
+    def crash(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does
+
+    monkeypatch.setattr(reader, "_parse_path", crash)
+    batch = upload(data_staff, sample_path(), process=False)
+    assert tasks.import_batch_process(batch.pk) == ImportStatus.REJECTED
+    batch.refresh_from_db()
+    assert batch.attempts == 1 and "tidak dapat dibaca dengan aman" in batch.message
+    assert "SIGKILL" in batch.message and "Traceback" not in batch.message
+    assert tasks.import_batch_process(batch.pk) == ImportStatus.REJECTED  # redelivered
+    batch.refresh_from_db()
+    assert batch.attempts == 1
