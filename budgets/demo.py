@@ -424,6 +424,10 @@ def demo_seed() -> DemoResult:
         result.lines_created += created
         result.lines_existing += existing
     _coordination(pillars, strategies, focuses, coordinator, lebak)
+    # Lines were bulk-created: build their summary rows (budgets.summary).
+    from .summary import budget_summary_refresh
+
+    budget_summary_refresh()
     if result.lines_created:
         audit_record(
             user=None, action=AuditAction.BULK, model_label="budgets.BudgetLine",

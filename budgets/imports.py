@@ -84,6 +84,7 @@ from .models import (
     Unit,
     UnitKind,
 )
+from .summary import budget_summary_refresh
 
 log = logging.getLogger(__name__)
 
@@ -894,6 +895,8 @@ def _commit(batch: ImportBatch, plan: Plan, *, user) -> None:
                 "total_realisasi": str(batch.total_realisasi), "lines_touched": touched,
             },
         )
+        # Rebuild the dashboard/API summary rows of the scopes this commit changed.
+        budget_summary_refresh()
 
 
 def _refuse_twin_commit(batch: ImportBatch, plan: Plan) -> bool:
@@ -1353,6 +1356,7 @@ def import_batch_rollback(*, user, batch: ImportBatch, reason: str = "") -> Impo
             extra={"rolled_back": True, "deleted": len(created),
                    "restored": changes.exclude(action=LineChangeAction.CREATED).count()},
         )
+        budget_summary_refresh()
     batch.refresh_from_db()
     return batch
 

@@ -492,3 +492,7 @@ class ImportLineChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.batch_id} {self.action} {self.line_id}"
+
+
+# The summary table lives in its own module (derived data, kept by budgets.summary).
+from .models_summary import BudgetSummary, SummaryDirty  # noqa: E402,F401

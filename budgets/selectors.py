@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from regions import access
 
 from .filters import BudgetLineFilterSet
 from .models import BudgetLine, ImportBatch, Nomenclature, Stage, Unit, UnitKind
+from .summary import LINE_GROUPS, Source, summary_source
 
 ZERO = Decimal("0.00")
 
@@ -30,17 +31,8 @@ GROUP_KEYS = (
     "account_group",
 )
 
-_GROUP_EXPRESSIONS = {
-    "fiscal_year": F("fiscal_year"),
-    "stage": F("stage"),
-    "region": F("region_id"),
-    "unit": F("unit_id"),
-    "pillar": F("pillar__code"),
-    "strategy": F("strategy__code"),
-    "bidang": Substr("sub_kegiatan__code", 1, 4),
-    "program": Substr("sub_kegiatan__code", 1, 7),
-    "account_group": F("account__group"),
-}
+# The expressions over lines; the summary table has its own (budgets.summary).
+_GROUP_EXPRESSIONS = LINE_GROUPS
 
 
 class InvalidGrouping(ValueError):
@@ -133,20 +125,26 @@ def parse_group_by(raw: str | list[str] | None) -> list[str]:
 
 
 def budget_line_summary(
-    *, user, filters: dict | None = None, group_by: list[str] | None = None
+    *,
+    user,
+    filters: dict | None = None,
+    group_by: list[str] | None = None,
+    labels: bool = True,
 ) -> Summary:
     """Pagu, realisasi and line count per group, within the user's read scope.
 
     The rows always add up to the totals, which are the plain sums over the
     filtered lines (to the rupiah): a line without a pillar falls in the
-    "not tagged" group, never outside.
+    "not tagged" group, never outside. ``labels=False`` leaves the labels empty
+    (callers that resolve names themselves save the look-ups).
     """
     group_by = group_by or []
-    qs = budget_line_scope(user=user, filters=filters)
+    source = summary_source(user=user, filters=filters, line_scope=budget_line_scope)
+    qs = source.qs
     totals = qs.aggregate(
         pagu=Coalesce(Sum("pagu"), Value(ZERO)),
         realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
-        lines=Count("id"),
+        lines=Coalesce(source.lines, Value(0)),
     )
     summary = Summary(
         group_by=group_by,
@@ -156,22 +154,26 @@ def budget_line_summary(
     )
     if not group_by:
         return summary
-    annotations = {f"k_{k}": _GROUP_EXPRESSIONS[k] for k in group_by}
+    annotations = {f"k_{k}": source.groups[k] for k in group_by}
     grouped = (
         qs.annotate(**annotations)
         .values(*annotations)
         .annotate(
             pagu_sum=Coalesce(Sum("pagu"), Value(ZERO)),
             realisasi_sum=Coalesce(Sum("realisasi"), Value(ZERO)),
-            line_count=Count("id"),
+            line_count=source.lines,
         )
         .order_by(*annotations)
     )
     raw_rows = list(grouped)
-    labels = _labels_for(group_by, raw_rows)
+    names = _labels_for(group_by, raw_rows) if labels else None
     for raw in raw_rows:
         key = {k: raw[f"k_{k}"] for k in group_by}
-        label = " · ".join(labels[k].get(key[k], _label_fallback(k, key[k])) for k in group_by)
+        label = (
+            " · ".join(names[k].get(key[k], _label_fallback(k, key[k])) for k in group_by)
+            if names is not None
+            else ""
+        )
         summary.rows.append(
             SummaryRow(
                 key=key,
@@ -256,16 +258,23 @@ class Headline:
 
 
 def latest_fiscal_year(*, user) -> int | None:
-    return budget_line_scope(user=user).aggregate(y=Max("fiscal_year"))["y"]
+    source = summary_source(user=user, filters=None, line_scope=budget_line_scope)
+    return source.qs.aggregate(y=Max("fiscal_year"))["y"]
 
 
-def _unit_counts(qs: QuerySet[BudgetLine]) -> tuple[int, int]:
-    """OPD with lines, and UPTD (sub units of kind UPTD) with lines."""
-    opd = qs.values("unit_id").distinct().count()
-    uptd = (
-        qs.filter(sub_unit__kind=UnitKind.UPTD).values("sub_unit_id").distinct().count()
+def _totals_and_units(source: Source) -> dict:
+    """Pagu, realisasi, lines, OPD with lines and UPTD with lines, in one query."""
+    return source.qs.aggregate(
+        pagu=Coalesce(Sum("pagu"), Value(ZERO)),
+        realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
+        lines=Coalesce(source.lines, Value(0)),
+        opd=Count(source.unit, distinct=True),
+        uptd=Count(
+            source.sub_unit,
+            distinct=True,
+            filter=Q(**{source.sub_unit_kind: UnitKind.UPTD}),
+        ),
     )
-    return opd, uptd
 
 
 def budget_headline(*, user, filters: dict | None = None) -> Headline:
@@ -274,36 +283,33 @@ def budget_headline(*, user, filters: dict | None = None) -> Headline:
     year = filters.get("fiscal_year") or latest_fiscal_year(user=user)
     if year:
         filters["fiscal_year"] = year
-    qs = budget_line_scope(user=user, filters=filters)
-    totals = qs.aggregate(
-        pagu=Coalesce(Sum("pagu"), Value(ZERO)),
-        realisasi=Coalesce(Sum("realisasi"), Value(ZERO)),
-        lines=Count("id"),
-    )
-    opd, uptd = _unit_counts(qs)
+    source = summary_source(user=user, filters=filters, line_scope=budget_line_scope)
+    totals = _totals_and_units(source)
     headline = Headline(
         fiscal_year=int(year) if year else None,
         pagu=totals["pagu"],
         realisasi=totals["realisasi"],
         lines=totals["lines"],
-        opd_count=opd,
-        uptd_count=uptd,
+        opd_count=totals["opd"],
+        uptd_count=totals["uptd"],
     )
     if year:
         previous = dict(filters, fiscal_year=int(year) - 1)
-        prev_qs = budget_line_scope(user=user, filters=previous)
-        prev_pagu = prev_qs.aggregate(p=Sum("pagu"))["p"]
-        if prev_pagu is not None:
+        prev = summary_source(user=user, filters=previous, line_scope=budget_line_scope)
+        prev_totals = prev.qs.aggregate(
+            p=Sum("pagu"), opd=Count(prev.unit, distinct=True)
+        )
+        if prev_totals["p"] is not None:
             headline.previous_year = int(year) - 1
-            headline.previous_pagu = prev_pagu
-            headline.previous_opd_count = prev_qs.values("unit_id").distinct().count()
+            headline.previous_pagu = prev_totals["p"]
+            headline.previous_opd_count = prev_totals["opd"]
     return headline
 
 
 def fiscal_years(*, user) -> list[int]:
+    source = summary_source(user=user, filters=None, line_scope=budget_line_scope)
     return list(
-        budget_line_scope(user=user)
-        .order_by("-fiscal_year")
+        source.qs.order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .distinct()
     )

@@ -26,6 +26,7 @@ from .models import (
     TagSource,
     Unit,
 )
+from .summary import budget_summary_refresh
 
 LINE_FIELDS = (
     "fiscal_year",
@@ -123,6 +124,7 @@ def budget_line_create(*, user, region_code: str, reason: str = "", **data) -> B
             after=snapshot(line, m2m=False),
             reason=reason,
         )
+        budget_summary_refresh()
     return line
 
 
@@ -144,6 +146,7 @@ def budget_line_update(*, user, line: BudgetLine, reason: str = "", **data) -> B
             after=snapshot(line, m2m=False),
             reason=reason,
         )
+        budget_summary_refresh()
     return line
 
 
@@ -159,6 +162,7 @@ def budget_line_delete(*, user, line: BudgetLine, reason: str = "") -> None:
             reason=reason,
         )
         line.delete()
+        budget_summary_refresh()
 
 
 # --- tags --------------------------------------------------------------------
@@ -193,6 +197,8 @@ def line_classification_refresh(*, line_ids: Iterable[int]) -> None:
         line.pillar_id = chosen.get("pillar_id", (None, None))[1]
         line.strategy_id = chosen.get("strategy_id", (None, None))[1]
     BudgetLine.objects.bulk_update(lines, ["pillar", "strategy"], batch_size=1000)
+    # The lines trigger marked their scopes dirty; rebuild those summary rows.
+    budget_summary_refresh()
 
 
 def budget_lines_tag(

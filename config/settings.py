@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "programs",
     "roadmap",
     "audit",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("anggaran/", include("budgets.urls")),
+    path("dasbor/", include("dashboards.urls")),
     path("", include("programs.urls")),
     path("", include("roadmap.urls")),
     path("api/v1/", include("config.api")),

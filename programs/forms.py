@@ -60,9 +60,9 @@ class InterventionForm(forms.Form):
     beneficiaries_target = forms.IntegerField(
         label=_("Target penerima manfaat"), min_value=0, initial=0
     )
-    start_date = forms.DateField(label=_("Mulai"), required=False,
+    start_date = forms.DateField(label=_("Tanggal mulai"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("Selesai"), required=False,
+    end_date = forms.DateField(label=_("Tanggal selesai"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("Status"), choices=InterventionStatus.choices)
     reason = forms.CharField(label=_("Alasan perubahan"), max_length=500, required=False,
