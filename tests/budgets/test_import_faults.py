@@ -293,7 +293,7 @@ def _plan_made_at(when):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_commits_of_one_file_at_the_same_moment(data_staff):
     """Two threads commit twin previews at once on PostgreSQL: one wins, one is told."""
     a = upload(data_staff, sample_path())
