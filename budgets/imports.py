@@ -66,6 +66,7 @@ from audit.services import audit_record
 from regions import access
 from regions.models import Level, Region
 
+from . import import_faults
 from .codes import account_group
 from .models import (
     Account,
@@ -383,6 +384,7 @@ class Plan:
     total_realisasi: Decimal = ZERO
     tag_rows: list = field(default_factory=list)  # (row, pillar_id, strategy_id, label)
     rejected: dict | None = None  # whole-file refusal (code, message, message_en)
+    planned_at: object = field(default_factory=timezone.now)  # when the diff was made
 
 
 def _set_progress(batch: ImportBatch, done: int, total: int | None = None) -> None:
@@ -468,6 +470,7 @@ def _drop_parsed(batch: ImportBatch) -> None:
 def _parse(batch: ImportBatch, *, keep: bool = False, reuse: bool = False):
     from .importers import FileRejected, load_parsed, parse_file
 
+    import_faults.pause_point("parse")
     if reuse:
         result = load_parsed(_parsed_path(batch), _parsed_key(batch))
         if result is not None:
@@ -938,10 +941,13 @@ def _commit(batch: ImportBatch, plan: Plan, *, user) -> None:
     _ensure_year_unlocked(batch, plan.fiscal_year)
     with transaction.atomic():
         _scope_lock(batch, plan.fiscal_year)
+        if _refuse_twin_commit(batch, plan):
+            return
         if plan.kind == ImportKind.REKAP:
             touched = _commit_rekap(batch, plan, user=user)
         else:
             touched = _commit_realisasi(batch, plan)
+        import_faults.pause_point("commit")
         now = timezone.now()
         batch.status = ImportStatus.COMMITTED
         batch.committed_at = now
@@ -968,6 +974,29 @@ def _commit(batch: ImportBatch, plan: Plan, *, user) -> None:
         )
         # Rebuild the dashboard/API summary rows of the scopes this commit changed.
         budget_summary_refresh()
+
+
+def _refuse_twin_commit(batch: ImportBatch, plan: Plan) -> bool:
+    """Inside the scope lock: the same file committed by another batch since the
+    diff was made (two uploads of one file at the same moment).
+
+    The batch is then refused (status rejected) with a message naming the
+    committed batch; see ``import_faults.import_commit_recheck``.
+    """
+    message = import_faults.import_commit_recheck(
+        batch, plan.fiscal_year, since=plan.planned_at
+    )
+    if message is None:
+        return False
+    batch.status = ImportStatus.REJECTED
+    batch.message = message
+    batch.finished_at = timezone.now()
+    batch.errors = list(batch.errors or []) + [
+        _error(None, None, "", "same_file", message,
+               "The very same file was committed by another batch; not saved twice.")
+    ]
+    batch.save(update_fields=["status", "message", "finished_at", "errors"])
+    return True
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -167,6 +167,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a message whose worker died unacknowledged after this many
+# seconds (kombu's default is one hour); the sweeper below usually acts first.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+# Celery beat: the import sweeper requeues batches whose message was lost
+# (Redis restarted or flushed) or whose worker died; see budgets/import_faults.py.
+CELERY_BEAT_SCHEDULE = {
+    "import-sweep": {"task": "budgets.tasks.import_sweep", "schedule": 60.0},
+}
+
+# Import faults. A batch is tried at most IMPORT_MAX_ATTEMPTS times (dead
+# workers count); one stuck in pending/parsing/committing for longer than
+# IMPORT_SWEEP_AFTER_SECONDS with no live worker is requeued by the sweeper.
+# A database that cannot be reached makes the task retry IMPORT_DB_RETRIES
+# times with exponential backoff (5 s, 10 s, 20 s ... at most 5 min).
+IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", default=3)
+IMPORT_SWEEP_AFTER_SECONDS = env_int("IMPORT_SWEEP_AFTER_SECONDS", default=600)
+IMPORT_DB_RETRIES = env_int("IMPORT_DB_RETRIES", default=5)
+# Test hooks of the fault tests, OFF by default and never for production:
+# IMPORT_TEST_PAUSE="commit:<seconds>[:<marker file>]" makes the worker sleep
+# inside the commit transaction so a test can kill it there. Ignored unless
+# IMPORT_TEST_HOOKS is on.
+IMPORT_TEST_HOOKS = env_bool("IMPORT_TEST_HOOKS", default=False)
+IMPORT_TEST_PAUSE = env_str("IMPORT_TEST_PAUSE", default="") if IMPORT_TEST_HOOKS else ""
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403)
