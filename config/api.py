@@ -5,7 +5,7 @@ its docs page (``docs/``, Swagger UI served from drf-spectacular-sidecar: no
 CDN). Schema and docs are the only things anonymous users can read.
 """
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
@@ -66,7 +66,7 @@ class SchemaView(SpectacularAPIView):
     public_schema_view = True
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
     permission_classes = [AllowAny]
     public_schema_view = True
 
