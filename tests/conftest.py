@@ -36,6 +36,19 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def reference_data():
+    """Pillars, strategy focuses and strategies, as the data migration seeds them.
+
+    Transactional tests flush every table when they end (migration data too);
+    tests that run after one, or that need the rows committed, ask for this.
+    """
+    from programs.models import Pillar, Strategy, StrategyFocus
+    from programs.reference import reference_ensure
+
+    reference_ensure(pillar_model=Pillar, focus_model=StrategyFocus, strategy_model=Strategy)
+
+
+@pytest.fixture
 def banten(db):
     """The Banten tree the tests need: province, 3 kab/kota, a kecamatan and a desa."""
     rows = [

@@ -293,8 +293,8 @@ def _plan_made_at(when):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_commits_of_one_file_at_the_same_moment(data_staff):
+@pytest.mark.django_db(transaction=True)
+def test_two_commits_of_one_file_at_the_same_moment(reference_data, data_staff):
     """Two threads commit twin previews at once on PostgreSQL: one wins, one is told."""
     a = upload(data_staff, sample_path())
     b = upload(data_staff, sample_path())
@@ -303,8 +303,8 @@ def test_two_commits_of_one_file_at_the_same_moment(data_staff):
 
     real_plan_for = imports._plan_for
 
-    def plan_then_wait(batch_):
-        plan = real_plan_for(batch_)
+    def plan_then_wait(batch_, **kwargs):
+        plan = real_plan_for(batch_, **kwargs)
         barrier.wait(timeout=30)  # both diffs made before either commit
         return plan
 

@@ -34,12 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TOTAL = Decimal("25000000000")
 WAIT = 60  # seconds: the longest any single wait may take
 
-# Serialized rollback: the data the migrations seeded (pillars, strategies) is
-# put back after the flush, for the tests that run later.
+# Committed data (the worker is another process). Each test's flush also empties
+# what migrations seeded; the reference_data fixture puts pillars and strategies
+# back for every test here.
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 

@@ -71,7 +71,7 @@ def _counts(url):
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_backup_then_restore_into_a_fresh_database(
-    transactional_db, django_db_serialized_rollback, demo_data, tmp_path
+    transactional_db, demo_data, tmp_path
 ):
     import psycopg2
 
