@@ -29,8 +29,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY="${PY:-$(command -v python)}"
-[[ -x .venv/bin/python ]] && PY="${PY:-.venv/bin/python}"
+# The project's virtualenv (make install) unless PY names another interpreter.
+if [[ -z "${PY:-}" ]]; then
+  if [[ -x .venv/bin/python ]]; then PY="$PWD/.venv/bin/python"; else PY="$(command -v python3)"; fi
+fi
 PORT="${PORT:-8107}"
 DASHBOARD_PATH="${DASHBOARD_PATH:-/dasbor/}"
 API_PATH="${API_PATH:-/api/v1/budget-lines/summary/?group_by=pillar}"

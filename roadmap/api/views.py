@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from budgets.models import Unit
 from config.api_common import (
@@ -46,6 +46,13 @@ _YEAR = {"min_value": 2000, "max_value": 2100}
 
 def _pop_reason(data: dict) -> str:
     return data.pop("reason", "")
+
+
+def _refuse_move(data: dict, instance, field: str, message: str) -> None:
+    """A child record stays with its parent: pointing it at another is refused."""
+    parent = data.pop(field, None)
+    if parent is not None and parent.pk != getattr(instance, f"{field}_id"):
+        raise serializers.ValidationError({field: [message]})
 
 
 class _WriteViewSet(
@@ -209,15 +216,10 @@ class RoadmapActionViewSet(_WriteViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        roadmap = data.pop("roadmap", None)
-        if roadmap is not None and roadmap.pk != serializer.instance.roadmap_id:
-            from rest_framework import exceptions
-
-            from django.utils.translation import gettext as _
-
-            raise exceptions.ValidationError(
-                {"roadmap": [_("Aksi tidak dapat dipindah ke peta jalan lain.")]}
-            )
+        _refuse_move(
+            data, serializer.instance, "roadmap",
+            gettext("Aksi tidak dapat dipindah ke peta jalan lain."),
+        )
         action_obj = services.action_update(
             user=self.request.user, action=serializer.instance,
             reason=_pop_reason(data), **data,
@@ -432,15 +434,10 @@ class DecisionViewSet(_WriteViewSet):
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        meeting = data.pop("meeting", None)
-        if meeting is not None and meeting.pk != serializer.instance.meeting_id:
-            from rest_framework import exceptions
-
-            from django.utils.translation import gettext as _
-
-            raise exceptions.ValidationError(
-                {"meeting": [_("Keputusan tidak dapat dipindah ke rapat lain.")]}
-            )
+        _refuse_move(
+            data, serializer.instance, "meeting",
+            gettext("Keputusan tidak dapat dipindah ke rapat lain."),
+        )
         decision = services.decision_update(
             user=self.request.user, decision=serializer.instance,
             reason=_pop_reason(data), **data,
