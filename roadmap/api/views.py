@@ -64,6 +64,36 @@ class _WriteViewSet(
     pass
 
 
+class _RegionOwnedWrites:
+    """Create, update and delete of a record that belongs to one region, through
+    its ``roadmap.services`` functions: ``<service>_create(region_code=...)``,
+    ``<service>_update(<service>=obj)``, ``<service>_delete(<service>=obj)``."""
+
+    service: str  # e.g. "obstacle"
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        region = data.pop("region")
+        obj = getattr(services, f"{self.service}_create")(
+            user=self.request.user, region_code=region.pk, reason=_pop_reason(data), **data
+        )
+        serializer.instance = self.refreshed(obj)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        refuse_region_move(serializer.instance, data.pop("region", None))
+        obj = getattr(services, f"{self.service}_update")(
+            user=self.request.user, reason=_pop_reason(data),
+            **{self.service: serializer.instance}, **data,
+        )
+        serializer.instance = self.refreshed(obj)
+
+    def perform_destroy(self, instance):
+        getattr(services, f"{self.service}_delete")(
+            user=self.request.user, **{self.service: instance}
+        )
+
+
 # --- roadmaps -------------------------------------------------------------------
 
 
@@ -87,6 +117,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
 
 
 class RoadmapViewSet(
+    _RegionOwnedWrites,
     mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet
 ):
     """Peta jalan intervensi satu wilayah untuk satu tahun (satu per wilayah dan
@@ -95,6 +126,7 @@ class RoadmapViewSet(
     The intervention roadmap of a region for one year (one per region and year).
     Not deletable through the API: its actions are the coordination record."""
 
+    service = "roadmap"
     serializer_class = RoadmapSerializer
     filterset_class = RoadmapFilterSet
     ordering_fields = ["id", "fiscal_year", "region_id", "title", "updated_at"]
@@ -111,22 +143,6 @@ class RoadmapViewSet(
             .annotate(_action_count=Count("actions"))
         )
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        region = data.pop("region")
-        roadmap = services.roadmap_create(
-            user=self.request.user, region_code=region.pk, reason=_pop_reason(data), **data
-        )
-        serializer.instance = self.refreshed(roadmap)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        refuse_region_move(serializer.instance, data.pop("region", None))
-        roadmap = services.roadmap_update(
-            user=self.request.user, roadmap=serializer.instance,
-            reason=_pop_reason(data), **data,
-        )
-        serializer.instance = self.refreshed(roadmap)
 
 
 # --- actions --------------------------------------------------------------------
@@ -265,7 +281,8 @@ class ObstacleSerializer(serializers.ModelSerializer):
         extra_kwargs = {"fiscal_year": _YEAR}
 
 
-class ObstacleViewSet(_WriteViewSet):
+class ObstacleViewSet(_RegionOwnedWrites, _WriteViewSet):
+    service = "obstacle"
     """Hambatan dan kendala yang diajukan wilayah, dengan aksi atau intervensi yang
     terhambat, pihak yang harus bertindak, dan penyelesaiannya.
 
@@ -287,25 +304,6 @@ class ObstacleViewSet(_WriteViewSet):
             "region", "raised_by"
         )
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        region = data.pop("region")
-        obstacle = services.obstacle_create(
-            user=self.request.user, region_code=region.pk, reason=_pop_reason(data), **data
-        )
-        serializer.instance = self.refreshed(obstacle)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        refuse_region_move(serializer.instance, data.pop("region", None))
-        obstacle = services.obstacle_update(
-            user=self.request.user, obstacle=serializer.instance,
-            reason=_pop_reason(data), **data,
-        )
-        serializer.instance = self.refreshed(obstacle)
-
-    def perform_destroy(self, instance):
-        services.obstacle_delete(user=self.request.user, obstacle=instance)
 
 
 # --- meetings and decisions --------------------------------------------------------
@@ -354,7 +352,8 @@ class MeetingSerializer(serializers.ModelSerializer):
         return obj.minutes.url if obj.minutes else None
 
 
-class MeetingViewSet(_WriteViewSet):
+class MeetingViewSet(_RegionOwnedWrites, _WriteViewSet):
+    service = "meeting"
     """Rapat koordinasi (Rakor) beserta keputusannya. Keputusan ditulis lewat
     `/api/v1/decisions/`; notulen diunggah di halaman Rakor.
 
@@ -376,25 +375,6 @@ class MeetingViewSet(_WriteViewSet):
             .prefetch_related("decisions")
         )
 
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        region = data.pop("region")
-        meeting = services.meeting_create(
-            user=self.request.user, region_code=region.pk, reason=_pop_reason(data), **data
-        )
-        serializer.instance = self.refreshed(meeting)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        refuse_region_move(serializer.instance, data.pop("region", None))
-        meeting = services.meeting_update(
-            user=self.request.user, meeting=serializer.instance,
-            reason=_pop_reason(data), **data,
-        )
-        serializer.instance = self.refreshed(meeting)
-
-    def perform_destroy(self, instance):
-        services.meeting_delete(user=self.request.user, meeting=instance)
 
 
 class DecisionToActionSerializer(serializers.Serializer):
