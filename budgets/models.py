@@ -183,17 +183,23 @@ class BudgetLine(models.Model):
     stage = models.CharField(
         _("tahapan"), max_length=12, choices=Stage.choices, default=Stage.MURNI
     )
+    # Indexes: an import of 100,000 lines updates every index of this table
+    # 100,000 times, so only those queries use are kept: the natural key, the
+    # scope ("line_year_region"), the batch, the region (with its prefix index
+    # for sub-tree access) and the sub kegiatan. Unit, sub unit, funding source,
+    # account, pillar, strategy and person filters run inside one year's or one
+    # region's lines; the dashboards read the summary table.
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
         related_name="budget_lines",
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("perangkat daerah"), on_delete=models.PROTECT,
-        related_name="budget_lines",
+        related_name="budget_lines", db_index=False,
     )
     sub_unit = models.ForeignKey(
         Unit, verbose_name=_("sub unit"), on_delete=models.PROTECT,
-        related_name="sub_unit_budget_lines",
+        related_name="sub_unit_budget_lines", db_index=False,
     )
     sub_kegiatan = models.ForeignKey(
         Nomenclature, verbose_name=_("sub kegiatan"), on_delete=models.PROTECT,
@@ -201,11 +207,11 @@ class BudgetLine(models.Model):
     )
     funding_source = models.ForeignKey(
         FundingSource, verbose_name=_("sumber dana"), on_delete=models.PROTECT,
-        related_name="budget_lines",
+        related_name="budget_lines", db_index=False,
     )
     account = models.ForeignKey(
         Account, verbose_name=_("kode rekening"), on_delete=models.PROTECT,
-        related_name="budget_lines",
+        related_name="budget_lines", db_index=False,
     )
     package = models.CharField(_("paket/kelompok"), max_length=100, blank=True, default="")
     package_name = models.CharField(_("nama paket/kelompok"), max_length=500, blank=True)
@@ -217,11 +223,11 @@ class BudgetLine(models.Model):
     )
     pillar = models.ForeignKey(
         "programs.Pillar", verbose_name=_("pilar"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="budget_lines",
+        null=True, blank=True, related_name="budget_lines", db_index=False,
     )
     strategy = models.ForeignKey(
         "programs.Strategy", verbose_name=_("strategi"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="budget_lines",
+        null=True, blank=True, related_name="budget_lines", db_index=False,
     )
     origin = models.CharField(
         _("asal data"), max_length=8, choices=LineOrigin.choices, default=LineOrigin.MANUAL
@@ -234,7 +240,7 @@ class BudgetLine(models.Model):
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("diisi oleh"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        null=True, blank=True, related_name="+", db_index=False,
     )
     is_demo = models.BooleanField(_("data contoh"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -269,8 +275,6 @@ class BudgetLine(models.Model):
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "stage", "region"], name="line_year_region"),
-            models.Index(fields=["fiscal_year", "unit"], name="line_year_unit"),
-            models.Index(fields=["fiscal_year", "pillar"], name="line_year_pillar"),
             models.Index(fields=["import_batch"], name="line_batch"),
         ]
 
@@ -481,7 +485,7 @@ class ImportLineChange(models.Model):
 
     batch = models.ForeignKey(
         ImportBatch, verbose_name=_("batch impor"), on_delete=models.CASCADE,
-        related_name="line_changes",
+        related_name="line_changes", db_index=False,  # "linechange_batch_action" leads with it
     )
     line_id = models.BigIntegerField(_("id baris"))
     action = models.CharField(_("tindakan"), max_length=8, choices=LineChangeAction.choices)
