@@ -40,9 +40,7 @@ keep their realisasi.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import logging
 import os
 import re
@@ -68,6 +66,7 @@ from regions.models import Level, Region
 
 from . import import_faults
 from .codes import account_group
+from .line_bulk import lines_write_pg
 from .models import (
     Account,
     BudgetLine,
@@ -1188,99 +1187,28 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
     return len(write) + len(plan.gone)
 
 
-class _CsvStream:
-    """A file-like object COPY reads from: CSV made a few thousand rows at a time,
-    so the whole file's CSV (~50 MB for 100k lines) is never held at once."""
-
-    def __init__(self, records, chunk_rows: int = 5000):
-        self._records = iter(records)
-        self._chunk_rows = chunk_rows
-        self._buf = io.StringIO()
-        self._writer = csv.writer(self._buf, lineterminator="\n")
-        self._text = ""
-        self._pos = 0
-        self._done = False
-
-    def _fill(self) -> None:
-        self._buf.seek(0)
-        self._buf.truncate()
-        n = 0
-        for rec in self._records:
-            self._writer.writerow(rec)
-            n += 1
-            if n >= self._chunk_rows:
-                break
-        else:
-            self._done = True
-        self._text = self._text[self._pos:] + self._buf.getvalue()
-        self._pos = 0
-
-    def read(self, size: int = -1) -> str:
-        while not self._done and (size < 0 or len(self._text) - self._pos < size):
-            self._fill()
-        end = len(self._text) if size < 0 else self._pos + size
-        out = self._text[self._pos:end]
-        self._pos += len(out)
-        return out
-
-
 def _write_lines_pg(batch: ImportBatch, plan: Plan, refs: _Refs, rows: list) -> None:
     if not rows:
         return
-    table = BudgetLine._meta.db_table
-    changes = ImportLineChange._meta.db_table
     has_real = plan.has_realisasi
-
-    def records():
-        for r in rows:
-            u, su, sk, fs, acc = refs.ids(r)
-            yield (u, su, sk, fs, acc, r.paket or "", r.nama_paket or "", r.pagu,
-                   (r.realisasi or ZERO) if has_real else ZERO)
-
-    buf = _CsvStream(records())
-    key = ("unit_id", "sub_unit_id", "sub_kegiatan_id", "funding_source_id", "account_id",
-           "package")
-    with connection.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE import_stage (unit_id bigint, sub_unit_id bigint, "
-            "sub_kegiatan_id bigint, funding_source_id bigint, account_id bigint, "
-            "package varchar(100), package_name varchar(500), pagu numeric(18,2), "
-            "realisasi numeric(18,2)) ON COMMIT DROP"
-        )
-        raw = cur.cursor if hasattr(cur, "cursor") else cur
-        raw.copy_expert("COPY import_stage FROM STDIN WITH (FORMAT csv)", buf)
-        join = " AND ".join(f"l.{k} = s.{k}" for k in key)
-        scope = "l.fiscal_year = %s AND l.stage = %s"
-        params = [plan.fiscal_year, batch.stage]
-        # Before-state of the lines about to change (every column, amounts as text).
-        # Table names come from the models, values are parameters.
-        cur.execute(
-            f"INSERT INTO {changes} (batch_id, line_id, action, before) "  # noqa: S608
-            f"SELECT %s, l.id, %s, to_jsonb(l) || jsonb_build_object("
-            f"'pagu', l.pagu::text, 'realisasi', l.realisasi::text) "
-            f"FROM {table} l JOIN import_stage s ON {join} WHERE {scope}",
-            [batch.pk, LineChangeAction.UPDATED, *params],
-        )
-        realisasi_set = "EXCLUDED.realisasi" if has_real else f"{table}.realisasi"
-        cur.execute(
-            f"WITH up AS (INSERT INTO {table} (fiscal_year, stage, region_id, unit_id, "  # noqa: S608
-            f"sub_unit_id, sub_kegiatan_id, funding_source_id, account_id, package, "
-            f"package_name, pagu, realisasi, origin, import_batch_id, entered_by_id, "
-            f"is_demo, created_at, updated_at) "
-            f"SELECT %s, %s, %s, s.unit_id, s.sub_unit_id, s.sub_kegiatan_id, "
-            f"s.funding_source_id, s.account_id, s.package, s.package_name, s.pagu, "
-            f"s.realisasi, %s, %s, NULL, false, now(), now() FROM import_stage s "
-            f"ON CONFLICT (fiscal_year, stage, {', '.join(key)}) DO UPDATE SET "
-            f"pagu = EXCLUDED.pagu, package_name = EXCLUDED.package_name, "
-            f"realisasi = {realisasi_set}, origin = EXCLUDED.origin, "
-            f"import_batch_id = EXCLUDED.import_batch_id, updated_at = now() "
-            f"RETURNING id, (xmax = 0) AS inserted) "
-            f"INSERT INTO {changes} (batch_id, line_id, action, before) "
-            f"SELECT %s, id, %s, NULL FROM up WHERE inserted",
-            [plan.fiscal_year, batch.stage, batch.region_id, LineOrigin.IMPORT, batch.pk,
-             batch.pk, LineChangeAction.CREATED],
-        )
-        cur.execute("DROP TABLE import_stage")
+    ids = [refs.ids(r) for r in rows]
+    parents = {
+        "units": {i[0] for i in ids} | {i[1] for i in ids},
+        "nomenclature": {i[2] for i in ids},
+        "funding_sources": {i[3] for i in ids},
+        "accounts": {i[4] for i in ids},
+        "region": batch.region_id,
+        "batch": batch.pk,
+    }
+    records = (
+        (*i, r.paket or "", r.nama_paket or "", r.pagu,
+         (r.realisasi or ZERO) if has_real else ZERO)
+        for i, r in zip(ids, rows, strict=True)
+    )
+    lines_write_pg(
+        batch_id=batch.pk, region_id=batch.region_id, fiscal_year=plan.fiscal_year,
+        stage=batch.stage, records=records, parents=parents, set_realisasi=has_real,
+    )
 
 
 def _json_value(value):
