@@ -83,6 +83,7 @@ from .models import (
     TagSource,
     Unit,
     UnitKind,
+    id_runs,
 )
 from .summary import budget_summary_refresh
 
@@ -1262,8 +1263,9 @@ def _write_lines_orm(batch: ImportBatch, plan: Plan, refs: _Refs, rows: list) ->
         ))
     created = BudgetLine.objects.bulk_create(new_lines, batch_size=1000)
     ImportLineChange.objects.bulk_create(
-        [ImportLineChange(batch=batch, line_id=line.pk, action=LineChangeAction.CREATED)
-         for line in created],
+        [ImportLineChange(batch=batch, line_id=first, last_line_id=last,
+                          action=LineChangeAction.CREATED)
+         for first, last in id_runs(line.pk for line in created)],
         batch_size=2000,
     )
 
@@ -1394,8 +1396,11 @@ def import_batch_rollback(*, user, batch: ImportBatch, reason: str = "") -> Impo
         if locked.status != ImportStatus.COMMITTED:
             raise ImportRefused(_("Batch ini sudah dibatalkan."), status=409)
         changes = ImportLineChange.objects.filter(batch=batch)
-        created = list(changes.filter(action=LineChangeAction.CREATED)
-                       .values_list("line_id", flat=True))
+        created = [
+            i for first, last in changes.filter(action=LineChangeAction.CREATED)
+            .values_list("line_id", "last_line_id")
+            for i in range(first, (last or first) + 1)
+        ]
         tagged = set(Tag.objects.filter(import_batch=batch).values_list(
             "budget_line_id", flat=True))
         Tag.objects.filter(import_batch=batch).delete()

@@ -5,9 +5,10 @@ resolved to ids) and, inside the caller's transaction:
 
 1. COPYs them into a temporary staging table (CSV made a few thousand rows at
    a time, so the whole file's CSV is never held at once);
-2. records the before-state of the stored lines they change (for rollback),
-   then updates those lines from the staging table in one statement;
-3. inserts the rest in one statement and records them as created.
+2. records the before-state of the stored lines they change (for rollback);
+3. in one statement, updates those lines from the staging table, inserts the
+   rest and records them as created (as runs of consecutive ids, see
+   ``ImportLineChange``).
 
 Referential integrity, set-based. A plain INSERT of 100,000 lines makes
 PostgreSQL check each of the line table's foreign keys row by row at COMMIT
@@ -25,7 +26,7 @@ scope is marked for the summary refresh here. Without the privilege the same
 statements run with the ordinary per-row checks (correct, slower).
 
 Updates of changed lines keep every key column, so PostgreSQL checks nothing
-for them in either mode.
+for them in either mode (they share the statement, and the mode, of the insert).
 """
 
 from __future__ import annotations
@@ -159,10 +160,11 @@ def lines_write_pg(
     scope_params = [fiscal_year, stage, region_id]
     with connection.cursor() as cur:
         cur.execute(
-            "CREATE TEMP TABLE import_stage (unit_id bigint, sub_unit_id bigint, "
-            "sub_kegiatan_id bigint, funding_source_id bigint, account_id bigint, "
-            "package varchar(100), package_name varchar(500), pagu numeric(18,2), "
-            "realisasi numeric(18,2)) ON COMMIT DROP"
+            "CREATE TEMP TABLE import_stage (n bigint GENERATED ALWAYS AS IDENTITY, "
+            "unit_id bigint, sub_unit_id bigint, sub_kegiatan_id bigint, "
+            "funding_source_id bigint, account_id bigint, package varchar(100), "
+            "package_name varchar(500), pagu numeric(18,2), realisasi numeric(18,2)) "
+            "ON COMMIT DROP"
         )
         raw = cur.cursor if hasattr(cur, "cursor") else cur
         raw.copy_expert(
@@ -170,8 +172,13 @@ def lines_write_pg(
             CsvStream(records),
         )
         cur.execute("ANALYZE import_stage")
-        # Changed lines: before-state (every column, amounts as text), then the update.
-        # Table names come from the models, values are parameters.
+        # Matching staged rows to stored lines is one set against another: a hash
+        # join whatever the line table's statistics say (right after a first
+        # import they may still say "empty", and a nested loop over 100,000
+        # lines per staged row would take minutes).
+        cur.execute("SET LOCAL enable_nestloop = off")
+        # Before-state of the lines about to change (every column, amounts as
+        # text). Table names come from the models, values are parameters.
         cur.execute(
             f"INSERT INTO {changes} (batch_id, line_id, action, before) "  # noqa: S608
             f"SELECT %s, l.id, %s, to_jsonb(l) || jsonb_build_object("
@@ -179,36 +186,38 @@ def lines_write_pg(
             f"FROM {table} l JOIN import_stage s ON {join} WHERE {scope}",
             [batch_id, LineChangeAction.UPDATED, *scope_params],
         )
-        realisasi = "s.realisasi" if set_realisasi else "l.realisasi"
-        cur.execute(
-            f"UPDATE {table} l SET pagu = s.pagu, package_name = s.package_name, "  # noqa: S608
-            f"realisasi = {realisasi}, origin = %s, import_batch_id = %s, updated_at = now() "
-            f"FROM import_stage s WHERE {join} AND {scope}",
-            [LineOrigin.IMPORT, batch_id, *scope_params],
-        )
-        # New lines: those the staging table has and the scope does not.
         bulk = _bulk_mode(cur)
         if bulk:
             _lock_parents(cur, parents)
+        realisasi = "s.realisasi" if set_realisasi else "l.realisasi"
+        # One statement: update the staged rows that match a line, insert the
+        # others (told apart by the update's RETURNING, never by reading the
+        # table being inserted into), record the new ids as runs.
         cur.execute(
-            f"WITH ins AS (INSERT INTO {table} (fiscal_year, stage, region_id, unit_id, "  # noqa: S608
+            f"WITH upd AS (UPDATE {table} l SET pagu = s.pagu, "  # noqa: S608
+            f"package_name = s.package_name, realisasi = {realisasi}, origin = %s, "
+            f"import_batch_id = %s, updated_at = now() "
+            f"FROM import_stage s WHERE {join} AND {scope} RETURNING s.n), "
+            f"ins AS (INSERT INTO {table} (fiscal_year, stage, region_id, unit_id, "
             f"sub_unit_id, sub_kegiatan_id, funding_source_id, account_id, package, "
             f"package_name, pagu, realisasi, origin, import_batch_id, entered_by_id, "
             f"is_demo, created_at, updated_at) "
             f"SELECT %s, %s, %s, s.unit_id, s.sub_unit_id, s.sub_kegiatan_id, "
             f"s.funding_source_id, s.account_id, s.package, s.package_name, s.pagu, "
             f"s.realisasi, %s, %s, NULL, false, now(), now() "
-            f"FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM {table} l "
-            f"WHERE {join} AND l.fiscal_year = %s AND l.stage = %s) "
-            f"RETURNING id) "
-            f"INSERT INTO {changes} (batch_id, line_id, action, before) "
-            f"SELECT %s, id, %s, NULL FROM ins",
-            [fiscal_year, stage, region_id, LineOrigin.IMPORT, batch_id, fiscal_year, stage,
+            f"FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM upd WHERE upd.n = s.n) "
+            f"RETURNING id), "
+            f"runs AS (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM ins) "
+            f"INSERT INTO {changes} (batch_id, line_id, last_line_id, action, before) "
+            f"SELECT %s, min(id), max(id), %s, NULL FROM runs GROUP BY run",
+            [LineOrigin.IMPORT, batch_id, *scope_params,
+             fiscal_year, stage, region_id, LineOrigin.IMPORT, batch_id,
              batch_id, LineChangeAction.CREATED],
         )
+        cur.execute("SET LOCAL enable_nestloop = DEFAULT")
         if bulk:
             cur.execute("SET LOCAL session_replication_role = DEFAULT")
-            # The lines table's summary triggers did not fire for the insert.
+            # The lines table's summary triggers did not fire for these statements.
             cur.execute(
                 f"INSERT INTO {SummaryDirty._meta.db_table} (fiscal_year, region_id) "  # noqa: S608
                 f"VALUES (%s, %s) ON CONFLICT DO NOTHING",

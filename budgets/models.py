@@ -481,6 +481,11 @@ class ImportLineChange(models.Model):
     ``before`` holds every column of the line as it was (and, for removed lines,
     its tags), so rolling the batch back restores the lines exactly.
     ``line_id`` is not a foreign key: a removed line no longer exists.
+
+    Created lines have no before-state, and one insert gives them consecutive
+    ids: one record stands for the run ``line_id`` .. ``last_line_id`` (100,000
+    new lines are one record, not 100,000). ``last_line_id`` is empty on
+    updated and removed records, and equal to ``line_id`` for a run of one.
     """
 
     batch = models.ForeignKey(
@@ -488,6 +493,7 @@ class ImportLineChange(models.Model):
         related_name="line_changes", db_index=False,  # "linechange_batch_action" leads with it
     )
     line_id = models.BigIntegerField(_("id baris"))
+    last_line_id = models.BigIntegerField(_("id baris terakhir"), null=True, blank=True)
     action = models.CharField(_("tindakan"), max_length=8, choices=LineChangeAction.choices)
     before = models.JSONField(_("sebelum"), null=True, blank=True)
 
@@ -497,7 +503,25 @@ class ImportLineChange(models.Model):
         indexes = [models.Index(fields=["batch", "action"], name="linechange_batch_action")]
 
     def __str__(self) -> str:
+        if self.last_line_id is not None and self.last_line_id != self.line_id:
+            return f"#{self.batch_id} {self.action} {self.line_id}..{self.last_line_id}"
         return f"#{self.batch_id} {self.action} {self.line_id}"
+
+    @property
+    def line_ids(self) -> range:
+        """The ids this record covers (one, or a run of created lines)."""
+        return range(self.line_id, (self.last_line_id or self.line_id) + 1)
+
+
+def id_runs(ids) -> list[tuple[int, int]]:
+    """Sorted ids as (first, last) runs of consecutive ids."""
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [(a, b) for a, b in runs]
 
 
 # The summary table lives in its own module (derived data, kept by budgets.summary).

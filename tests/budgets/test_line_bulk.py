@@ -65,7 +65,10 @@ def test_a_superuser_role_inserts_without_row_checks_and_keeps_every_constraint(
     with connection.cursor() as cur:
         cur.execute("SHOW session_replication_role")
         assert cur.fetchone()[0] == "origin"  # switched back after the insert
-    assert ImportLineChange.objects.filter(batch=batch, action="created").count() == 60
+    runs = ImportLineChange.objects.filter(batch=batch, action="created")
+    assert runs.count() == 1  # one insert: one run of consecutive ids
+    assert sorted(runs.get().line_ids) == sorted(
+        BudgetLine.objects.values_list("pk", flat=True))
     _summary_matches_lines()
 
 
@@ -145,3 +148,11 @@ def test_the_csv_stream_gives_every_record_once_whatever_the_read_size():
     text = "".join(parts)
     assert text.count("\n") == len(records)
     assert text.splitlines()[-1] == '12344,"paket, ""12344""",123.44'
+
+
+def test_id_runs_cover_exactly_the_ids():
+    from budgets.models import id_runs
+
+    assert id_runs([]) == []
+    assert id_runs([7]) == [(7, 7)]
+    assert id_runs([5, 3, 4, 9, 10, 12]) == [(3, 5), (9, 10), (12, 12)]
