@@ -171,7 +171,6 @@ def lines_write_pg(
             f"COPY import_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
             CsvStream(records),
         )
-        cur.execute("ANALYZE import_stage")
         # Matching staged rows to stored lines is one set against another: a hash
         # join whatever the line table's statistics say (right after a first
         # import they may still say "empty", and a nested loop over 100,000

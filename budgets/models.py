@@ -185,13 +185,14 @@ class BudgetLine(models.Model):
     )
     # Indexes: an import of 100,000 lines updates every index of this table
     # 100,000 times, so only those queries use are kept: the natural key, the
-    # scope ("line_year_region"), the batch, the region (with its prefix index
-    # for sub-tree access) and the sub kegiatan. Unit, sub unit, funding source,
-    # account, pillar, strategy and person filters run inside one year's or one
-    # region's lines; the dashboards read the summary table.
+    # region scope ("line_region_scope": region, year, stage; its pattern
+    # operator class also serves the sub-tree filter region LIKE '36.%'), the
+    # batch and the sub kegiatan. Unit, sub unit, funding source, account,
+    # pillar, strategy and person filters run inside one year's or one region's
+    # lines; the dashboards read the summary table.
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
-        related_name="budget_lines",
+        related_name="budget_lines", db_index=False,  # "line_region_scope" leads with it
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("perangkat daerah"), on_delete=models.PROTECT,
@@ -274,7 +275,10 @@ class BudgetLine(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["fiscal_year", "stage", "region"], name="line_year_region"),
+            models.Index(
+                fields=["region", "fiscal_year", "stage"], name="line_region_scope",
+                opclasses=["varchar_pattern_ops", "int2_ops", "varchar_ops"],
+            ),
             models.Index(fields=["import_batch"], name="line_batch"),
         ]
 

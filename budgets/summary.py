@@ -71,7 +71,14 @@ def _insert_select(where: str, params: list) -> None:
             a.{qn("group")}
     """  # noqa: S608 - table names from model meta, values as parameters
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner expects about one group per line and, with the default
+            # 4 MB, sorts 100,000 lines on disk (0.8 s); the real groups (a few
+            # thousand) fit a hash table in memory (0.2 s). Only for this statement.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = DEFAULT")
 
 
 @transaction.atomic
