@@ -66,7 +66,7 @@ from regions.models import Level, Region
 
 from . import import_faults
 from .codes import account_group
-from .line_bulk import lines_write_pg
+from .line_bulk import MissingParent, lines_write_pg
 from .models import (
     Account,
     BudgetLine,
@@ -1206,10 +1206,19 @@ def _write_lines_pg(batch: ImportBatch, plan: Plan, refs: _Refs, rows: list) -> 
          (r.realisasi or ZERO) if has_real else ZERO)
         for i, r in zip(ids, rows, strict=True)
     )
-    lines_write_pg(
-        batch_id=batch.pk, region_id=batch.region_id, fiscal_year=plan.fiscal_year,
-        stage=batch.stage, records=records, parents=parents, set_realisasi=has_real,
-    )
+    try:
+        lines_write_pg(
+            batch_id=batch.pk, region_id=batch.region_id, fiscal_year=plan.fiscal_year,
+            stage=batch.stage, records=records, parents=parents, set_realisasi=has_real,
+        )
+    except MissingParent as exc:
+        log.warning("import batch %s: %s", batch.pk, exc)
+        raise ImportRefused(
+            _("Data rujukan (perangkat daerah, nomenklatur, sumber dana atau rekening) "
+              "dihapus saat batch ini disimpan; tidak ada yang tersimpan. Simpan ulang "
+              "batch ini."),
+            status=409,
+        ) from None
 
 
 def _json_value(value):

@@ -39,6 +39,8 @@ from itertools import islice
 
 from django.db import DatabaseError, connection, transaction
 
+from regions.models import Region
+
 from .models import (
     Account,
     BudgetLine,
@@ -128,11 +130,13 @@ def _lock_parents(cur, parents: dict) -> None:
         if len(found) != len(wanted):
             missing = sorted(set(wanted) - found)[:5]
             raise MissingParent(f"{model._meta.db_table}: {missing}")
+    region = Region._meta.db_table
     cur.execute(
-        "SELECT code FROM regions_region WHERE code = %s FOR KEY SHARE", [parents["region"]]
+        f"SELECT code FROM {region} WHERE code = %s FOR KEY SHARE",  # noqa: S608
+        [parents["region"]],
     )
     if cur.fetchone() is None:
-        raise MissingParent(f"regions_region: {parents['region']}")
+        raise MissingParent(f"{region}: {parents['region']}")
 
 
 def lines_write_pg(

@@ -156,3 +156,27 @@ def test_id_runs_cover_exactly_the_ids():
     assert id_runs([]) == []
     assert id_runs([7]) == [(7, 7)]
     assert id_runs([5, 3, 4, 9, 10, 12]) == [(3, 5), (9, 10), (12, 12)]
+
+
+@on_postgres[0]
+@on_postgres[1]
+def test_a_parent_deleted_during_the_commit_refuses_the_batch_with_a_message(
+    data_staff, monkeypatch
+):
+    from budgets import imports
+
+    batch = upload(data_staff, sample_path())
+    real = line_bulk._lock_parents
+
+    def gone(cur, parents):
+        parents = dict(parents, accounts=set(parents["accounts"]) | {10**12})
+        return real(cur, parents)
+
+    monkeypatch.setattr(line_bulk, "_lock_parents", gone)
+    with pytest.raises(imports.ImportRefused) as exc:
+        imports.import_batch_commit(user=data_staff, batch=batch)
+    assert "tidak ada yang tersimpan" in exc.value.message
+    assert exc.value.status == 409
+    assert BudgetLine.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEW  # can be committed again
