@@ -54,7 +54,7 @@ from operator import itemgetter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1176,10 +1176,19 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
         batch.warnings = list(batch.warnings or []) + refs.warnings
     write = plan.new + [r for r, _old in plan.changed]
     _set_progress(batch, 0)
-    if connection.vendor == "postgresql":
-        _write_lines_pg(batch, plan, refs, write)
-    else:
-        _write_lines_orm(batch, plan, refs, write)
+    try:
+        if connection.vendor == "postgresql":
+            _write_lines_pg(batch, plan, refs, write)
+        else:
+            _write_lines_orm(batch, plan, refs, write)
+    except IntegrityError as exc:
+        # A line with the same natural key entered by hand while this commit ran.
+        log.warning("import batch %s: %s", batch.pk, str(exc).strip()[:200])
+        raise ImportRefused(
+            _("Baris anggaran lingkup ini berubah saat batch ini disimpan; tidak ada yang "
+              "tersimpan. Simpan ulang batch ini."),
+            status=409,
+        ) from None
     _set_progress(batch, len(write))
     if plan.gone:
         _remove_lines(batch, [t[0] for t in plan.gone])

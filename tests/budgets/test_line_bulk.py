@@ -180,3 +180,25 @@ def test_a_parent_deleted_during_the_commit_refuses_the_batch_with_a_message(
     assert BudgetLine.objects.count() == 0
     batch.refresh_from_db()
     assert batch.status == ImportStatus.PREVIEW  # can be committed again
+
+
+@pytest.mark.django_db
+def test_a_key_taken_meanwhile_refuses_the_batch_with_a_message(data_staff, monkeypatch):
+    """A line entered by hand with the same natural key while the commit ran."""
+    from django.db import IntegrityError
+
+    from budgets import imports
+
+    batch = upload(data_staff, sample_path())
+
+    def taken(**kwargs):
+        raise IntegrityError('duplicate key value violates "budget_line_natural_key"')
+
+    monkeypatch.setattr(imports, "lines_write_pg", taken)
+    monkeypatch.setattr(imports, "_write_lines_orm", lambda *a, **k: taken())
+    with pytest.raises(imports.ImportRefused) as exc:
+        imports.import_batch_commit(user=data_staff, batch=batch)
+    assert "Simpan ulang" in exc.value.message and exc.value.status == 409
+    assert BudgetLine.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEW
