@@ -1,6 +1,7 @@
-"""Parse the rows of one sheet (lists of calamine values) into validated rows.
+"""Parse one sheet (calamine values) into validated rows.
 
-Column-oriented for speed: the data rows are transposed once (zip(*rows)); every
+Column-oriented for speed: the reader hands the sheet over as columns
+(``parse_columns``; ``parse_sheet`` takes rows and turns them into columns); every
 column is converted by computing each DISTINCT raw value once (codes and names
 repeat massively) and mapping the column through that dict at C speed. Errors are
 looked up only for columns that had a bad distinct value, so a clean file never
@@ -16,6 +17,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 from functools import partial
+from itertools import zip_longest
+from operator import itemgetter
 
 from .amounts import AmountError, parse_amount, parse_amount_column
 from .codes import LEVELS, clean_text, normalize_code, parent_code
@@ -324,20 +327,22 @@ def _check_parents(cols: _Columns, codes: dict, n: int) -> None:
         codes[key] = out
 
 
-def _split_rows(rows, header, start_row0, hidden, limits, key_idx, amount_idx):
-    """Data rows, their Excel row numbers, skipped rows, and total rows."""
-    data, rownos, skipped, totals = [], [], [], []
+def _split_rows(cols, nrows, header, start_row0, hidden, key_idx, amount_idx):
+    """Indexes of the data rows, their Excel row numbers, skipped rows, and total
+    rows. ``cols`` are the sheet's columns; a row is only assembled when its
+    first key cell is empty (a blank, total or keyless row)."""
+    keep, rownos, skipped, totals = [], [], [], []
     base = start_row0 + 1
     first = header.index + 1
     check_cols = [i for i in key_idx if i is not None]
-    probe = check_cols[0] if check_cols else 0
-    for i in range(first, len(rows)):
-        r = rows[i]
+    probe = cols[check_cols[0] if check_cols else 0] if cols else [""] * nrows
+    for i in range(first, nrows):
         rn = base + i
         if hidden and rn in hidden:
             skipped.append((rn, "hidden"))
             continue
-        if r[probe] == "":
+        if probe[i] == "":
+            r = [c[i] for c in cols]
             if _is_blank(r):
                 skipped.append((rn, "blank"))
                 continue
@@ -348,24 +353,45 @@ def _split_rows(rows, header, start_row0, hidden, limits, key_idx, amount_idx):
                     ):
                         totals.append(
                             (
-                                len(data),
+                                len(keep),
                                 rn,
                                 r[amount_idx] if amount_idx is not None else "",
                             )
                         )
                         break
                 else:
-                    data.append(r)
+                    keep.append(i)
                     rownos.append(rn)
                     continue
                 continue
-        data.append(r)
+        keep.append(i)
         rownos.append(rn)
-    return data, rownos, skipped, totals
+    return keep, rownos, skipped, totals
 
 
-def parse_sheet(
-    rows: list,
+def _take(cols: list, keep: list, first: int, nrows: int) -> list:
+    """The data rows' cells, column by column."""
+    if len(keep) == nrows - first:  # nothing skipped: one slice per column
+        return [c[first:nrows] for c in cols]
+    if len(keep) == 1:
+        return [[c[keep[0]]] for c in cols]
+    pick = itemgetter(*keep)
+    return [pick(c) for c in cols]
+
+
+def rows_to_columns(rows: list) -> list:
+    """Rows (lists or tuples, possibly ragged) as equally long columns."""
+    return [list(c) for c in zip_longest(*rows, fillvalue="")]
+
+
+def parse_sheet(rows: list, **kwargs) -> ParseResult:
+    """Parse one sheet given as rows; see ``parse_columns``."""
+    return parse_columns(rows_to_columns(rows), len(rows), **kwargs)
+
+
+def parse_columns(
+    cols: list,
+    nrows: int,
     *,
     sheet_name: str,
     start_row0: int,
@@ -375,8 +401,10 @@ def parse_sheet(
     file_format: str = "xlsx",
     materialize: bool = True,
 ) -> ParseResult:
-    """Parse one sheet. With materialize=False the rows are left as columns in
-    `result.wire` (compact to pickle); `materialize_rows(result)` builds them."""
+    """Parse one sheet given as its columns (``nrows`` cells each, from the
+    sheet's first used row). With materialize=False the rows are left as
+    columns in `result.wire` (compact to pickle); `materialize_rows(result)`
+    builds them."""
     header_row = start_row0 + header.index + 1
     kind = header.kind
     keys = {key for _, key, _ in header.cols}
@@ -390,25 +418,26 @@ def parse_sheet(
             header_row=header_row,
             missing=", ".join(disp.get(k, k) for k in missing),
         )
-    if len(rows) - header.index - 1 > limits.max_rows:
+    if nrows - header.index - 1 > limits.max_rows:
         raise rejected(
             "too_many_rows",
             sheet=sheet_name,
-            rows=f"{len(rows) - header.index - 1:,}",
+            rows=f"{nrows - header.index - 1:,}",
             limit=f"{limits.max_rows:,}",
         )
     idx_of = {key: idx for idx, key, _ in header.cols if key != "label"}
     amount_key = "pagu" if kind == "rekap" else "nilai_realisasi"
     key_idx = [idx_of.get("kode_sub_kegiatan"), idx_of.get("kode_rekening")]
-    data, rownos, skipped, totals = _split_rows(
-        rows, header, start_row0, hidden, limits, key_idx, idx_of[amount_key]
+    keep, rownos, skipped, totals = _split_rows(
+        cols, nrows, header, start_row0, hidden, key_idx, idx_of[amount_key]
     )
-    title_lines = [t for t in (_text_of_row(r) for r in rows[: header.index]) if t]
-    if not data:
+    title_lines = [
+        t for t in (_text_of_row([c[i] for c in cols]) for i in range(header.index)) if t
+    ]
+    if not keep:
         raise rejected("no_data", sheet=sheet_name, header_row=header_row)
-    n = len(data)
-    width = len(rows[header.index])
-    T = list(zip(*data, strict=False)) if data else [()] * width
+    n = len(keep)
+    T = _take(cols, keep, header.index + 1, nrows)
     ctx = _Ctx(rownos)
     cols = _Columns(ctx, header, T, n)
     if kind == "rekap":
@@ -472,7 +501,7 @@ def parse_sheet(
         rows=out_rows,
         errors=[e for _, _, e in ctx.errors],
         warnings=[e for _, _, e in ctx.warnings],
-        total_rows_read=len(rows) - header.index - 1,
+        total_rows_read=nrows - header.index - 1,
         skipped=skipped,
         file_total=file_total,
         title_lines=title_lines,
