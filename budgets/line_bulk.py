@@ -25,8 +25,9 @@ commit. The lines table's summary triggers do not fire in that mode, so the
 scope is marked for the summary refresh here. Without the privilege the same
 statements run with the ordinary per-row checks (correct, slower).
 
-Updates of changed lines keep every key column, so PostgreSQL checks nothing
-for them in either mode (they share the statement, and the mode, of the insert).
+Updates of changed lines share the statement, and the mode, of the insert.
+They keep every foreign key but the batch, and the batch's row is among the
+parents locked above (with row checks on, PostgreSQL checks only that key).
 """
 
 from __future__ import annotations
