@@ -63,7 +63,7 @@ def parse_file(
     """
     path = os.fspath(path)
     if in_child:
-        result = run_in_child(_parse_path, (path, limits, False, True), limits)
+        result = run_in_child(_parse_path, (path, limits, False), limits)
     else:
         with _no_gc():
             result = _parse_path(path, limits, materialize=keep is None)
@@ -285,9 +285,7 @@ def _scan_beside(path: str, part: str, name: str, limits: Limits):
     return result
 
 
-def _parse_path(
-    path: str, limits: Limits, materialize: bool = True, in_child: bool = False
-) -> ParseResult:
+def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseResult:
     pre: Prescan = sniff_and_check(path, limits)
     import python_calamine as pc
 
@@ -310,7 +308,7 @@ def _parse_path(
             part = pre.sheet_parts.get(name)
             if part is None:
                 raise rejected("corrupt_file", detail=f"lembar / sheet {name}")
-            if in_child and _CHILD_OUT_FD is not None:
+            if _CHILD_OUT_FD is not None:  # in a reader child
                 scanned = _scan_beside(path, part, name, limits)
             else:  # in-process: scan first, calamine only reads a vetted sheet
                 done = scan_worksheet(path, part, name, limits)
