@@ -28,6 +28,11 @@ from .models import (
     late_q,
 )
 
+
+def filter_distinct(queryset, name, value):
+    """Filter across a to-many relation; each parent once."""
+    return queryset.filter(**{name: value}).distinct()
+
 ACTION_STATUS_CHOICES = [*ActionStatus.choices, (LATE, _("Terlambat"))]
 
 
@@ -41,10 +46,10 @@ class RoadmapFilterSet(django_filters.FilterSet):
         label=_("Memuat aksi berstatus"),
     )
     pillar = django_filters.CharFilter(
-        field_name="actions__pillar__code", method="filter_distinct", label=_("Pilar (kode)")
+        field_name="actions__pillar__code", method=filter_distinct, label=_("Pilar (kode)")
     )
     strategy = django_filters.CharFilter(
-        field_name="actions__strategy__code", method="filter_distinct",
+        field_name="actions__strategy__code", method=filter_distinct,
         label=_("Strategi (kode)"),
     )
     q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
@@ -52,9 +57,6 @@ class RoadmapFilterSet(django_filters.FilterSet):
     class Meta:
         model = Roadmap
         fields = []
-
-    def filter_distinct(self, queryset, name, value):
-        return queryset.filter(**{name: value}).distinct()
 
     def filter_status(self, queryset, name, value):
         if value == LATE:
@@ -162,11 +164,11 @@ class MeetingFilterSet(django_filters.FilterSet):
         label=_("Memuat keputusan dengan status tindak lanjut"),
     )
     pillar = django_filters.CharFilter(
-        field_name="decisions__actions__pillar__code", method="filter_distinct",
+        field_name="decisions__actions__pillar__code", method=filter_distinct,
         label=_("Pilar aksi tindak lanjut (kode)"),
     )
     strategy = django_filters.CharFilter(
-        field_name="decisions__actions__strategy__code", method="filter_distinct",
+        field_name="decisions__actions__strategy__code", method=filter_distinct,
         label=_("Strategi aksi tindak lanjut (kode)"),
     )
     q = django_filters.CharFilter(method="filter_q", label=_("Cari"))
@@ -174,9 +176,6 @@ class MeetingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = []
-
-    def filter_distinct(self, queryset, name, value):
-        return queryset.filter(**{name: value}).distinct()
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(decisions__follow_up_status=value).distinct()
