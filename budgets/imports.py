@@ -643,8 +643,11 @@ def _existing_lines(batch: ImportBatch, fiscal_year: int, skpd_codes) -> list[tu
     def code_map(model, ids) -> dict:
         return dict(model.objects.filter(pk__in=list(ids)).values_list("pk", "code"))
 
+    # The units the lines name (a sub unit is looked up as the join did, not
+    # assumed to be one of this region's).
+    unit_codes = code_map(Unit, set(cols[1]) | set(cols[2]))
     maps = {
-        1: units, 2: units,
+        1: unit_codes, 2: unit_codes,
         3: code_map(Nomenclature, set(cols[3])),
         4: code_map(FundingSource, set(cols[4])),
         5: code_map(Account, set(cols[5])),
