@@ -1203,6 +1203,8 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
         else:
             _write_lines_orm(batch, plan, refs, write)
     except IntegrityError as exc:
+        if not _is_unique_violation(exc):
+            raise
         # A line with the same natural key entered by hand while this commit ran.
         log.warning("import batch %s: %s", batch.pk, str(exc).strip()[:200])
         raise ImportRefused(
@@ -1216,6 +1218,16 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
     if plan.tag_rows:
         _write_tags(batch, plan, refs, user=user)
     return len(write) + len(plan.gone)
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    """A unique key refused the write (PostgreSQL's SQLSTATE 23505, SQLite's
+    message); any other integrity error is a fault, not a race to report."""
+    code = getattr(exc.__cause__, "pgcode", None)
+    if code is not None:
+        return code == "23505"
+    text = str(exc)
+    return "UNIQUE constraint failed" in text or "duplicate key value" in text
 
 
 def _write_lines_pg(batch: ImportBatch, plan: Plan, refs: _Refs, rows: list) -> None:
@@ -1232,18 +1244,18 @@ def _write_lines_pg(batch: ImportBatch, plan: Plan, refs: _Refs, rows: list) -> 
         "batch": batch.pk,
     }
     n = len(rows)
-    records = zip(
+    columns = [
         unit, sub_unit, sub_kegiatan, source, account,
         [p or "" for p in _column(rows, "paket")],
         [p or "" for p in _column(rows, "nama_paket")],
         _column(rows, "pagu"),
         [r or ZERO for r in _column(rows, "realisasi")] if has_real else [ZERO] * n,
-        strict=True,
-    )
+    ]
     try:
         lines_write_pg(
             batch_id=batch.pk, region_id=batch.region_id, fiscal_year=plan.fiscal_year,
-            stage=batch.stage, records=records, parents=parents, set_realisasi=has_real,
+            stage=batch.stage, columns=columns, parents=parents, set_realisasi=has_real,
+            only_new=not plan.changed,
         )
     except MissingParent as exc:
         log.warning("import batch %s: %s", batch.pk, exc)

@@ -98,6 +98,22 @@ def test_a_newer_export_replaces_line_by_line_and_rollback_restores_exactly(data
     assert line_state() == before
 
 
+def test_lines_without_a_package_commit_and_come_back_unchanged(data_staff):
+    """Blank PAKET/KELOMPOK cells are an empty package, not a missing value (on
+    PostgreSQL the COPY once read them as NULL and the commit failed)."""
+    batch = upload(data_staff, rekap_bytes(rows=rekap_rows(
+        3, **{"PAKET/KELOMPOK": None, "NAMA PAKET/KELOMPOK": None})), commit=True)
+    assert batch.status == ImportStatus.COMMITTED and batch.created == 3
+    assert set(BudgetLine.objects.values_list("package", "package_name")) == {("", "")}
+    before = line_state()
+    again = upload(data_staff, rekap_bytes(rows=rekap_rows(
+        3, **{"PAKET/KELOMPOK": None, "NAMA PAKET/KELOMPOK": None})), commit=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert line_state() == before
+    imports.import_batch_rollback(user=data_staff, batch=batch)
+    assert BudgetLine.objects.count() == 0
+
+
 def test_rollback_of_the_first_import_removes_its_lines_and_keeps_demo_lines(data_staff):
     from tests.factories import BudgetLineFactory
 

@@ -123,8 +123,9 @@ def test_a_parent_gone_before_the_insert_refuses_the_whole_write(data_staff):
     line = BudgetLine.objects.first()
     before = BudgetLine.objects.count()
     missing_unit = Unit.objects.order_by("-pk").first().pk + 1000
-    record = (missing_unit, line.sub_unit_id, line.sub_kegiatan_id, line.funding_source_id,
-              line.account_id, "X-1", "", Decimal("1.00"), Decimal("0.00"))
+    columns = [[missing_unit], [line.sub_unit_id], [line.sub_kegiatan_id],
+               [line.funding_source_id], [line.account_id], ["X-1"], [""],
+               [Decimal("1.00")], [Decimal("0.00")]]
     parents = {
         "units": {missing_unit, line.sub_unit_id}, "nomenclature": {line.sub_kegiatan_id},
         "funding_sources": {line.funding_source_id}, "accounts": {line.account_id},
@@ -134,20 +135,33 @@ def test_a_parent_gone_before_the_insert_refuses_the_whole_write(data_staff):
         with transaction.atomic():
             line_bulk.lines_write_pg(
                 batch_id=batch.pk, region_id=line.region_id, fiscal_year=line.fiscal_year,
-                stage=line.stage, records=[record], parents=parents, set_realisasi=False,
+                stage=line.stage, columns=columns, parents=parents, set_realisasi=False,
             )
     assert BudgetLine.objects.count() == before
 
 
-def test_the_csv_stream_gives_every_record_once_whatever_the_read_size():
-    records = [(i, f"paket, \"{i}\"", Decimal(i) / 100) for i in range(12_345)]
-    stream = line_bulk.CsvStream(records, chunk_rows=1000)
+def test_the_copy_stream_gives_every_row_once_whatever_the_read_size():
+    import csv
+    import io
+
+    n = 12_345
+    columns = [
+        list(range(n)),
+        [f"paket, \"{i % 7}\"" for i in range(n)],
+        ["" if i % 3 else "a\nb" for i in range(n)],
+        [Decimal(i) / 100 for i in range(n)],
+        [None] * n,
+    ]
+    stream = line_bulk.CopyColumns(columns, chunk_rows=1000)
     parts = []
     while chunk := stream.read(7919):
         parts.append(chunk)
-    text = "".join(parts)
-    assert text.count("\n") == len(records)
-    assert text.splitlines()[-1] == '12344,"paket, ""12344""",123.44'
+    rows = list(csv.reader(io.StringIO("".join(parts))))
+    assert len(rows) == n
+    assert rows[-1] == ["12344", 'paket, "3"', "", "123.44", ""]
+    assert rows[0] == ["0", 'paket, "0"', "a\nb", "0", ""]
+    # Texts are quoted (an empty text is a string, not NULL); None is NULL.
+    assert "".join(parts).endswith('12344,"paket, ""3""","",123.44,\n')
 
 
 def test_id_runs_cover_exactly_the_ids():
