@@ -46,10 +46,11 @@ import os
 import re
 import unicodedata
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
-from operator import itemgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -667,6 +668,12 @@ def _plan_rekap(batch: ImportBatch, result, plan: Plan) -> None:
     has_strategi = "strategi" in result.columns
     plan.has_realisasi = "realisasi" in result.columns
     headers = dict(zip(result.columns, result.raw_headers, strict=False))
+    if not has_pilar and not has_strategi and "label" not in result.columns:
+        # No column that makes tags or can fail here: the valid rows are the
+        # parser's (one pass at C speed, not a Python loop over every line).
+        valid = list(compress(result.rows, map(attrgetter("ok"), result.rows)))
+        _plan_diff(batch, plan, valid)
+        return
     valid = []
     bad_rows = set()
     for r in result.rows:
@@ -706,14 +713,22 @@ def _plan_rekap(batch: ImportBatch, result, plan: Plan) -> None:
                 labels.append(text[:255])
         if pillar_id or strategy_id or labels:
             plan.tag_rows.append((r, pillar_id, strategy_id, labels))
+    _plan_diff(batch, plan, valid)
+
+
+def _plan_diff(batch: ImportBatch, plan: Plan, valid: list) -> None:
+    """Totals of the valid rows and their diff against the stored lines."""
     plan.rows = valid
-    plan.skpd_codes = {r.kode_skpd for r in valid}
-    plan.total_pagu = sum((r.pagu for r in valid), ZERO)
+    plan.skpd_codes = set(map(attrgetter("kode_skpd"), valid))
+    plan.total_pagu = sum(map(attrgetter("pagu"), valid), ZERO)
     if plan.has_realisasi:
         plan.total_realisasi = sum((r.realisasi or ZERO for r in valid), ZERO)
     existing = {}
     for t in _existing_lines(batch, plan.fiscal_year, plan.skpd_codes):
         existing[(t[1], t[2], t[3], t[4], t[5], t[6] or "")] = t
+    if not existing:
+        plan.new = list(valid)
+        return
     seen = set()
     for r in valid:
         key = _row_key(r)
@@ -1026,6 +1041,26 @@ def _first_distinct(rows, names) -> list:
     return list(dict.fromkeys(map(get, rows)))
 
 
+_UNIT_NOMENCLATURE_FIELDS = (
+    "kode_skpd", "nama_skpd", "kode_sub_unit", "nama_sub_unit",
+    "kode_urusan", "nama_urusan", "kode_bidang", "nama_bidang",
+    "kode_program", "nama_program", "kode_kegiatan", "nama_kegiatan",
+    "kode_sub_kegiatan", "nama_sub_kegiatan",
+)
+
+
+def _first_distinct_rows(rows, names) -> list:
+    """The first row of each distinct combination of the named fields, in file
+    order: for any subset of those fields, ``_first_distinct`` and
+    ``_first_named`` give on these rows what they give on all of them."""
+    if not rows:
+        return []
+    get = itemgetter(*(type(rows[0])._fields.index(n) for n in names))
+    first: dict = {}
+    deque(map(first.setdefault, map(get, rows), rows), maxlen=0)
+    return list(first.values())
+
+
 def _first_named(rows, code_f, name_f) -> dict:
     """code -> the name on the first row naming that code (file order kept)."""
     out: dict = {}
@@ -1061,8 +1096,12 @@ class _Refs:
         ))
 
     def ensure(self, rows) -> None:
-        self.units = self._units(rows)
-        self.nomenclature = self._nomenclature(rows)
+        # Units and nomenclature are read from one row per distinct combination
+        # of their codes and names (a few thousand of 100,000 lines): the first
+        # row naming a code, and the order codes first appear in, are the same.
+        named = _first_distinct_rows(rows, _UNIT_NOMENCLATURE_FIELDS)
+        self.units = self._units(named)
+        self.nomenclature = self._nomenclature(named)
         self.sources = self._simple(
             FundingSource, _last_named(rows, "kode_sumber_dana", "nama_sumber_dana"),
             _("Sumber dana"),
