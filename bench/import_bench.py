@@ -11,10 +11,12 @@ file and the same PostgreSQL database, each step in a fresh process:
    diff, commit (COPY into a staging table, then one set-based write);
 4. the same file again (every line unchanged).
 
-The four steps run in rounds (``--rounds``, default 3), interleaved (1, 2, 3, 4,
+The four steps run in rounds (``--rounds``, default 5), interleaved (1, 2, 3, 4,
 then again), and the median of each is compared: on a shared two-core machine
 one run of a step can differ from the next by a third, and interleaving spreads
-a slow spell over every step alike. Before each step the database settles
+a slow spell over every step alike. Five rounds, not three: with three, one slow
+or fast spell moved a median by a tenth and the floor's median ranged 2.4-3.6 s
+between full runs; with five the medians of full runs agree far better. Before each step the database settles
 (VACUUM ANALYZE of the tables the import writes, and CHECKPOINT when the role
 may): otherwise autovacuum of the previous step's rows or a checkpoint of its
 WAL runs during the next measured step. Every run's figures are printed.
@@ -246,7 +248,7 @@ def _median(values: list[float]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--rounds", type=int, default=3,
+    ap.add_argument("--rounds", type=int, default=5,
                     help="interleaved rounds of the four steps; medians are compared")
     ap.add_argument("--file", help="use this workbook instead of generating one")
     ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
