@@ -35,6 +35,17 @@ LAST_CHILD_STATS: dict = {}
 #: In a reader child: the pipe to the parent (None in-process).
 _CHILD_OUT_FD: int | None = None
 
+#: In a reader child whose parent asked for blocks (parse_file(on_block=...)).
+_STREAM_BLOCKS = False
+
+#: Data rows per streamed block.
+STREAM_BLOCK_ROWS = 20_000
+
+#: Rows read from calamine at a time (see read_columns_compact).
+READ_BLOCK_ROWS = 4096
+
+_FRAME = 8  # bytes of a message's length prefix on the pipe
+
 
 @contextmanager
 def _no_gc():
@@ -53,8 +64,16 @@ def parse_file(
     limits: Limits = DEFAULT_LIMITS,
     in_child: bool = True,
     keep: tuple | None = None,
+    on_block=None,
 ) -> ParseResult:
     """Read and parse an uploaded SIPD workbook; raise FileRejected if refused.
+
+    on_block(result): in a reader child only, called in the parent with a
+    provisional ParseResult (rows built) for each run of about
+    ``STREAM_BLOCK_ROWS`` data rows as the child reads them, while the child
+    reads on. Each block is parsed on its own: checks across rows (duplicate
+    keys, the totals row) are only in the final result, which is returned as
+    always and is the one to trust.
 
     keep=(out_path, key): also store the parsed result, compact (the columns the
     child sent, zlib-compressed) and signed with HMAC-SHA256 under `key`, so
@@ -63,7 +82,7 @@ def parse_file(
     """
     path = os.fspath(path)
     if in_child:
-        result = run_in_child(_parse_path, (path, limits, False), limits)
+        result = run_in_child(_parse_path, (path, limits, False), limits, on_block=on_block)
     else:
         with _no_gc():
             result = _parse_path(path, limits, materialize=keep is None)
@@ -128,8 +147,13 @@ def _vm_bytes() -> int:
         return 0
 
 
-def run_in_child(fn, args: tuple, limits: Limits):
-    """Run fn(*args) in a forked child; return its result or re-raise FileRejected."""
+def run_in_child(fn, args: tuple, limits: Limits, on_block=None):
+    """Run fn(*args) in a forked child; return its result or re-raise FileRejected.
+
+    The child sends length-prefixed pickled messages: ("block", result) ones
+    (only with on_block, handed to it as they come) and a last one with the
+    outcome. on_block must not raise; if it does, no more blocks are given.
+    """
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # ---------------- child ----------------
@@ -142,8 +166,9 @@ def run_in_child(fn, args: tuple, limits: Limits):
             if hard != resource.RLIM_INFINITY:
                 cap = min(cap, hard)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-            global _CHILD_OUT_FD
+            global _CHILD_OUT_FD, _STREAM_BLOCKS
             _CHILD_OUT_FD = w
+            _STREAM_BLOCKS = on_block is not None
             try:
                 payload = ("ok", fn(*args))
             except FileRejected as e:
@@ -161,7 +186,8 @@ def run_in_child(fn, args: tuple, limits: Limits):
     os.close(w)
     t0 = time.monotonic()
     deadline = t0 + limits.timeout_seconds
-    chunks = []
+    buf = bytearray()
+    last = None  # the outcome message, still pickled
     timed_out = False
     try:
         while True:
@@ -175,7 +201,18 @@ def run_in_child(fn, args: tuple, limits: Limits):
             chunk = os.read(r, 1 << 22)
             if not chunk:
                 break
-            chunks.append(chunk)
+            buf += chunk
+            while len(buf) >= _FRAME:
+                size = int.from_bytes(buf[:_FRAME], "little")
+                if len(buf) < _FRAME + size:
+                    break
+                message = bytes(buf[_FRAME : _FRAME + size])
+                del buf[: _FRAME + size]
+                if message[:1] == b"B":
+                    if on_block is not None:
+                        on_block = _give_block(on_block, message[1:])
+                else:
+                    last = message[1:]
     finally:
         os.close(r)
         if timed_out:
@@ -193,8 +230,8 @@ def run_in_child(fn, args: tuple, limits: Limits):
             "reader_crashed",
             detail=f"waktu habis / timeout {limits.timeout_seconds:.0f}s",
         )
-    data = b"".join(chunks)
-    del chunks
+    data = last or b""
+    del buf
     if not data:
         sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         detail = (
@@ -216,11 +253,26 @@ def run_in_child(fn, args: tuple, limits: Limits):
     raise rejected("reader_crashed", detail=payload[1])
 
 
-def _send(fd: int, payload: tuple) -> None:
+def _give_block(on_block, data: bytes):
+    """Hand one streamed block to the parent's callback; None stops the stream."""
+    try:
+        with _no_gc():
+            # Bytes from our own forked child, never from the upload itself.
+            block = pickle.loads(data)  # noqa: S301
+            on_block(materialize_rows(block))
+    except Exception:  # noqa: BLE001 - the final result decides; blocks are a head start
+        return None
+    return on_block
+
+
+def _send(fd: int, payload: tuple, *, block: bool = False) -> None:
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
+        if block:
+            raise
         data = pickle.dumps(("crashed", "memori habis / out of memory"))
+    data = (len(data) + 1).to_bytes(_FRAME, "little") + (b"B" if block else b"R") + data
     view = memoryview(data)
     while view:
         n = os.write(fd, view[: 1 << 20])
@@ -333,8 +385,15 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
         header = find_header(rows, limits)
         if header is None:
             continue
-        columns, nrows = read_columns_compact(sheet, start_row0)
+        stream = None
+        if _STREAM_BLOCKS and _CHILD_OUT_FD is not None:
+            stream = _block_streamer(name, start_row0, hidden, header, limits, pre.format)
+        columns, nrows = read_columns_compact(
+            sheet, start_row0, block=READ_BLOCK_ROWS, on_rows=stream
+        )
         del sheet
+        if stream is not None:
+            stream(columns, nrows, final=True)
         return parse_columns(
             columns,
             nrows,
@@ -359,10 +418,50 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
     )
 
 
+def _block_streamer(name, start_row0, hidden, header, limits, file_format):
+    """In a reader child asked for blocks: a function that, given the columns
+    read so far, parses the data rows not yet sent once there are about
+    STREAM_BLOCK_ROWS of them (or all at the end) and sends them to the parent.
+
+    Each block is parsed as a sheet of its own (the header rows, then the
+    block), numbered as in the file. Any failure stops the stream quietly: the
+    final result, parsed from every row, is sent as always.
+    """
+    first = header.index + 1
+    state = {"next": first, "alive": True}
+
+    def stream(columns: list, nrows: int, final: bool = False) -> None:
+        lo = state["next"]
+        if not state["alive"] or nrows <= lo or (nrows - lo < STREAM_BLOCK_ROWS and not final):
+            return
+        block = [c[:first] + c[lo:nrows] for c in columns]
+        try:
+            part = parse_columns(
+                block,
+                first + nrows - lo,
+                sheet_name=name,
+                start_row0=start_row0 + lo - first,
+                hidden=hidden,
+                header=header,
+                limits=limits,
+                file_format=file_format,
+                materialize=False,
+            )
+            _send(_CHILD_OUT_FD, part, block=True)
+        except Exception:  # noqa: BLE001 - a head start only; the final parse decides
+            state["alive"] = False
+            return
+        state["next"] = nrows
+
+    return stream
+
+
 _STR_ONLY = {str}
 
 
-def read_columns_compact(sheet, start_row0: int = 0, block: int = 4096) -> tuple[list, int]:
+def read_columns_compact(
+    sheet, start_row0: int = 0, block: int = 4096, on_rows=None
+) -> tuple[list, int]:
     """The sheet's cells as `sheet.to_python()` gives them, but as columns
     (lists), with far less memory; and the number of rows.
 
@@ -373,7 +472,8 @@ def read_columns_compact(sheet, start_row0: int = 0, block: int = 4096) -> tuple
     string is replaced by the first equal string seen in that column (at C
     speed: dict.setdefault through map). A column whose values are mostly
     distinct stops being shared. The parser works on columns, so the rows are
-    never put back together.
+    never put back together. ``on_rows(columns, nrows)`` is called after each
+    block.
     """
     it = sheet.iter_rows()
     if start_row0:
@@ -402,6 +502,8 @@ def read_columns_compact(sheet, start_row0: int = 0, block: int = 4096) -> tuple
         for j in range(width, len(columns)):
             columns[j].extend([""] * len(chunk))
         del chunk
+        if on_rows is not None:
+            on_rows(columns, nrows)
         if nrows >= 16384:
             for j, cache in enumerate(caches):
                 if cache is not None and len(cache) > nrows // 2:
