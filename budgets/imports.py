@@ -386,6 +386,7 @@ class Plan:
     tag_rows: list = field(default_factory=list)  # (row, pillar_id, strategy_id, label)
     rejected: dict | None = None  # whole-file refusal (code, message, message_en)
     planned_at: object = field(default_factory=timezone.now)  # when the diff was made
+    prewritten: object = None  # _Ahead whose lines are already written (same transaction)
 
 
 def _set_progress(batch: ImportBatch, done: int, total: int | None = None) -> None:
@@ -437,13 +438,142 @@ def import_batch_process(*, batch_id: int, commit: bool = False, user=None) -> I
     # that confirming does not read the workbook a second time.
     keep = not commit and not batch.dry_run
     with audit_via("import"):
-        plan = _plan_for(batch, keep=keep)
+        parsed = None
+        if commit and not batch.dry_run and connection.vendor == "postgresql":
+            parsed = _commit_ahead(batch, user=user or batch.uploaded_by)
+            if parsed is True:
+                return batch
+        if parsed is None:
+            plan = _plan_for(batch, keep=keep)
+        else:
+            plan = _plan_from(batch, *parsed)
         _store_preview(batch, plan)
         if batch.status != ImportStatus.PREVIEW:
             _drop_parsed(batch)
         if commit and batch.status == ImportStatus.PREVIEW and not batch.dry_run:
             _commit(batch, plan, user=user or batch.uploaded_by)
     return batch
+
+
+class _Discard(Exception):
+    """Undo what _commit_ahead wrote (its transaction rolls back)."""
+
+
+class _Ahead:
+    """Writes a one-shot import's lines while the reader child still reads the file.
+
+    PostgreSQL inserting 100,000 lines and the child turning the sheet into
+    rows each take a second or two; one after the other they were most of an
+    import. For a parse-and-commit (the command, a worker told to commit) of a
+    plain recap (no PILAR, STRATEGI or label column, nothing checked or tagged
+    per row here) into a scope (region, fiscal year, stage) with no stored
+    line, every valid line is new: the child streams its rows in blocks
+    (``parse_file(on_block=...)``) and each block is written as it comes, under
+    the scope lock, in the transaction the commit then ends.
+
+    The final parse decides. The lines are kept only if its rows are exactly
+    the rows written and it has no error; anything else (an error no block
+    could see, such as a key repeated in two blocks; a refusal; any failure
+    here) rolls the whole transaction back and the import goes the usual way,
+    with the final parse, exactly as without this.
+    """
+
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        self.active: bool | None = None  # None: not decided yet; False: stopped
+        self.year: int | None = None
+        self.rows: list = []
+
+    def block(self, part) -> None:
+        if self.active is False:
+            return
+        try:
+            with transaction.atomic():  # a savepoint: a failure leaves the transaction usable
+                self._write(part)
+        except Exception as exc:  # noqa: BLE001 - the usual way runs instead
+            log.info("import batch %s: not written ahead (%s)", self.batch.pk,
+                     str(exc).strip()[:200] or type(exc).__name__)
+            self.active = False
+
+    def _start(self, part) -> bool:
+        if part.kind != ImportKind.REKAP or {"pilar", "strategi", "label"} & set(part.columns):
+            return False
+        years = set(map(attrgetter("tahun"), part.rows))
+        if len(years) != 1 or None in years:
+            return False
+        (year,) = years
+        _ensure_year_unlocked(self.batch, year)
+        _scope_lock(self.batch, year)
+        if BudgetLine.objects.filter(
+            region_id=self.batch.region_id, fiscal_year=year, stage=self.batch.stage
+        ).exists():
+            return False
+        self.year = year
+        return True
+
+    def _write(self, part) -> None:
+        rows = part.rows
+        if not rows:
+            return
+        if self.active is None:
+            self.active = False
+            if not self._start(part):
+                return
+            self.active = True
+        if not all(map(attrgetter("ok"), rows)) or {r.tahun for r in rows} != {self.year}:
+            self.active = False
+            return
+        plan = Plan(kind=ImportKind.REKAP, fiscal_year=self.year)
+        plan.has_realisasi = "realisasi" in part.columns
+        refs = _Refs(self.batch, plan)
+        refs.ensure(rows)
+        _write_lines_pg(self.batch, plan, refs, rows)
+        self.rows.extend(rows)
+
+    def adopts(self, result) -> bool:
+        return (
+            self.active is True
+            and result is not None
+            and result.kind == ImportKind.REKAP
+            and not result.errors
+            and result.rows == self.rows
+        )
+
+
+def _commit_ahead(batch: ImportBatch, *, user):
+    """Parse and commit with the lines written ahead (see _Ahead).
+
+    True when committed so; otherwise nothing of it stays and the parse is
+    returned, (result, rejected), for the usual way.
+    """
+    ahead = _Ahead(batch)
+    parsed = None
+    try:
+        with transaction.atomic():
+            parsed = _parse(batch, on_block=ahead.block)
+            result, rejected = parsed
+            if rejected is not None or not ahead.adopts(result):
+                raise _Discard
+            plan = _plan_from(batch, result, None, prewritten=ahead)
+            if (plan.rejected is not None or plan.errors or plan.fiscal_year != ahead.year
+                    or len(plan.new) != len(ahead.rows) or plan.changed or plan.gone):
+                raise _Discard
+            _store_preview(batch, plan)
+            if batch.status != ImportStatus.PREVIEW:
+                raise _Discard
+            _commit(batch, plan, user=user)
+            if batch.status != ImportStatus.COMMITTED:
+                raise _Discard
+    except Exception as exc:
+        # Rolled back: the usual way runs with the same parse (and meets any
+        # refusal or failure of the commit where it always did).
+        if parsed is None:
+            raise
+        if not isinstance(exc, _Discard):
+            log.info("import batch %s: commit ahead undone (%s)", batch.pk, type(exc).__name__)
+        batch.refresh_from_db()
+        return parsed
+    return True
 
 
 def _parsed_path(batch: ImportBatch) -> str:
@@ -468,7 +598,7 @@ def _drop_parsed(batch: ImportBatch) -> None:
         pass
 
 
-def _parse(batch: ImportBatch, *, keep: bool = False, reuse: bool = False):
+def _parse(batch: ImportBatch, *, keep: bool = False, reuse: bool = False, on_block=None):
     from .importers import FileRejected, load_parsed, parse_file
 
     import_faults.pause_point("parse")
@@ -478,13 +608,19 @@ def _parse(batch: ImportBatch, *, keep: bool = False, reuse: bool = False):
             return result, None
     try:
         kept = (_parsed_path(batch), _parsed_key(batch)) if keep else None
-        return parse_file(batch.file.path, keep=kept), None
+        return parse_file(batch.file.path, keep=kept, on_block=on_block), None
     except FileRejected as exc:
         return None, {"code": exc.code, "message": exc.message, "message_en": exc.message_en}
 
 
 def _plan_for(batch: ImportBatch, *, keep: bool = False, reuse: bool = False) -> Plan:
     result, rejected = _parse(batch, keep=keep, reuse=reuse)
+    return _plan_from(batch, result, rejected)
+
+
+def _plan_from(batch: ImportBatch, result, rejected, *, prewritten=None) -> Plan:
+    """The plan of a parsed file (or its refusal). ``prewritten``: the lines were
+    written ahead into a scope found empty (see _Ahead); nothing stored is diffed."""
     if rejected is not None:
         return Plan(kind="", fiscal_year=batch.fiscal_year, rejected=rejected)
     _set_progress(batch, 0, len(result.rows))
@@ -497,6 +633,7 @@ def _plan_for(batch: ImportBatch, *, keep: bool = False, reuse: bool = False) ->
     if refusal is not None:
         plan.rejected = refusal
         return plan
+    plan.prewritten = prewritten
     if result.kind == ImportKind.REKAP:
         _plan_rekap(batch, result, plan)
     else:
@@ -724,8 +861,9 @@ def _plan_diff(batch: ImportBatch, plan: Plan, valid: list) -> None:
     if plan.has_realisasi:
         plan.total_realisasi = sum((r.realisasi or ZERO for r in valid), ZERO)
     existing = {}
-    for t in _existing_lines(batch, plan.fiscal_year, plan.skpd_codes):
-        existing[(t[1], t[2], t[3], t[4], t[5], t[6] or "")] = t
+    if plan.prewritten is None:
+        for t in _existing_lines(batch, plan.fiscal_year, plan.skpd_codes):
+            existing[(t[1], t[2], t[3], t[4], t[5], t[6] or "")] = t
     if not existing:
         plan.new = list(valid)
         return
@@ -1237,7 +1375,9 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
     write = plan.new + [r for r, _old in plan.changed]
     _set_progress(batch, 0)
     try:
-        if connection.vendor == "postgresql":
+        if plan.prewritten is not None:
+            pass  # written ahead while the file was read (_Ahead), in this transaction
+        elif connection.vendor == "postgresql":
             _write_lines_pg(batch, plan, refs, write)
         else:
             _write_lines_orm(batch, plan, refs, write)
