@@ -439,7 +439,7 @@ def import_batch_process(*, batch_id: int, commit: bool = False, user=None) -> I
     keep = not commit and not batch.dry_run
     with audit_via("import"):
         parsed = None
-        if commit and not batch.dry_run and connection.vendor == "postgresql":
+        if commit and not batch.dry_run and _may_write_ahead(batch):
             parsed = _commit_ahead(batch, user=user or batch.uploaded_by)
             if parsed is True:
                 return batch
@@ -538,6 +538,15 @@ class _Ahead:
             and not result.errors
             and result.rows == self.rows
         )
+
+
+def _may_write_ahead(batch: ImportBatch) -> bool:
+    """Only on PostgreSQL, and only when the region has no stored line of the
+    batch's stage (in any year; the file's year is not known before reading):
+    a re-import cannot use the blocks and should not pay for them."""
+    return connection.vendor == "postgresql" and not BudgetLine.objects.filter(
+        region_id=batch.region_id, stage=batch.stage
+    ).exists()
 
 
 def _commit_ahead(batch: ImportBatch, *, user):
