@@ -386,7 +386,7 @@ class Plan:
     tag_rows: list = field(default_factory=list)  # (row, pillar_id, strategy_id, label)
     rejected: dict | None = None  # whole-file refusal (code, message, message_en)
     planned_at: object = field(default_factory=timezone.now)  # when the diff was made
-    prewritten: object = None  # _Ahead whose lines are already written (same transaction)
+    prewritten: bool = False  # the lines are already written, in this transaction (_Ahead)
 
 
 def _set_progress(batch: ImportBatch, done: int, total: int | None = None) -> None:
@@ -563,7 +563,7 @@ def _commit_ahead(batch: ImportBatch, *, user):
             result, rejected = parsed
             if rejected is not None or not ahead.adopts(result):
                 raise _Discard
-            plan = _plan_from(batch, result, None, prewritten=ahead)
+            plan = _plan_from(batch, result, None, prewritten=True)
             if (plan.rejected is not None or plan.errors or plan.fiscal_year != ahead.year
                     or len(plan.new) != len(ahead.rows) or plan.changed or plan.gone):
                 raise _Discard
@@ -627,7 +627,7 @@ def _plan_for(batch: ImportBatch, *, keep: bool = False, reuse: bool = False) ->
     return _plan_from(batch, result, rejected)
 
 
-def _plan_from(batch: ImportBatch, result, rejected, *, prewritten=None) -> Plan:
+def _plan_from(batch: ImportBatch, result, rejected, *, prewritten: bool = False) -> Plan:
     """The plan of a parsed file (or its refusal). ``prewritten``: the lines were
     written ahead into a scope found empty (see _Ahead); nothing stored is diffed."""
     if rejected is not None:
@@ -809,7 +809,6 @@ def _existing_lines(batch: ImportBatch, fiscal_year: int, skpd_codes) -> list[tu
 
 
 def _plan_rekap(batch: ImportBatch, result, plan: Plan) -> None:
-    pillars, strategies = _reference_maps()
     has_pilar = "pilar" in result.columns
     has_strategi = "strategi" in result.columns
     plan.has_realisasi = "realisasi" in result.columns
@@ -820,6 +819,7 @@ def _plan_rekap(batch: ImportBatch, result, plan: Plan) -> None:
         valid = list(compress(result.rows, map(attrgetter("ok"), result.rows)))
         _plan_diff(batch, plan, valid)
         return
+    pillars, strategies = _reference_maps()
     valid = []
     bad_rows = set()
     for r in result.rows:
@@ -870,7 +870,7 @@ def _plan_diff(batch: ImportBatch, plan: Plan, valid: list) -> None:
     if plan.has_realisasi:
         plan.total_realisasi = sum((r.realisasi or ZERO for r in valid), ZERO)
     existing = {}
-    if plan.prewritten is None:
+    if not plan.prewritten:
         for t in _existing_lines(batch, plan.fiscal_year, plan.skpd_codes):
             existing[(t[1], t[2], t[3], t[4], t[5], t[6] or "")] = t
     if not existing:
@@ -1384,7 +1384,7 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
     write = plan.new + [r for r, _old in plan.changed]
     _set_progress(batch, 0)
     try:
-        if plan.prewritten is not None:
+        if plan.prewritten:
             pass  # written ahead while the file was read (_Ahead), in this transaction
         elif connection.vendor == "postgresql":
             _write_lines_pg(batch, plan, refs, write)
