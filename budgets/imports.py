@@ -483,6 +483,8 @@ class _Ahead:
         self.active: bool | None = None  # None: not decided yet; False: stopped
         self.year: int | None = None
         self.rows: list = []
+        # (code field, code) -> the name the block that first named it gave it.
+        self.named: dict = {}
 
     def block(self, part) -> None:
         if self.active is False:
@@ -525,6 +527,9 @@ class _Ahead:
             return
         plan = Plan(kind=ImportKind.REKAP, fiscal_year=self.year)
         plan.has_realisasi = "realisasi" in part.columns
+        for code_f, name_f in _LAST_NAMED_FIELDS:
+            for code, name in _last_named(rows, code_f, name_f).items():
+                self.named.setdefault((code_f, code), name)
         refs = _Refs(self.batch, plan)
         refs.ensure(rows)
         _write_lines_pg(self.batch, plan, refs, rows)
@@ -537,6 +542,18 @@ class _Ahead:
             and result.kind == ImportKind.REKAP
             and not result.errors
             and result.rows == self.rows
+            and self._named_as_usual(result.rows)
+        )
+
+    def _named_as_usual(self, rows) -> bool:
+        """A funding source or account is created with the name of the last row
+        naming it in the file (_Refs.ensure); written ahead, it got the last
+        name within the first block naming it. Different only when a later
+        block names the code otherwise, and then the usual way runs."""
+        return all(
+            self.named.get((code_f, code)) == name
+            for code_f, name_f in _LAST_NAMED_FIELDS
+            for code, name in _last_named(rows, code_f, name_f).items()
         )
 
 
@@ -1188,6 +1205,12 @@ def _first_distinct(rows, names) -> list:
     return list(dict.fromkeys(map(get, rows)))
 
 
+#: Reference data created with the name of the last row naming the code.
+_LAST_NAMED_FIELDS = (
+    ("kode_sumber_dana", "nama_sumber_dana"),
+    ("kode_rekening", "nama_rekening"),
+)
+
 _UNIT_NOMENCLATURE_FIELDS = (
     "kode_skpd", "nama_skpd", "kode_sub_unit", "nama_sub_unit",
     "kode_urusan", "nama_urusan", "kode_bidang", "nama_bidang",
@@ -1249,13 +1272,12 @@ class _Refs:
         named = _first_distinct_rows(rows, _UNIT_NOMENCLATURE_FIELDS)
         self.units = self._units(named)
         self.nomenclature = self._nomenclature(named)
+        (source_f, account_f) = _LAST_NAMED_FIELDS
         self.sources = self._simple(
-            FundingSource, _last_named(rows, "kode_sumber_dana", "nama_sumber_dana"),
-            _("Sumber dana"),
+            FundingSource, _last_named(rows, *source_f), _("Sumber dana"),
         )
         self.accounts = self._simple(
-            Account, _last_named(rows, "kode_rekening", "nama_rekening"), _("Rekening"),
-            account=True,
+            Account, _last_named(rows, *account_f), _("Rekening"), account=True,
         )
 
     def _simple(self, model, named: dict, what: str, account: bool = False) -> dict:

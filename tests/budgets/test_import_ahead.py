@@ -11,6 +11,7 @@ from django.db.models import Sum
 from budgets import imports
 from budgets.importers import reader
 from budgets.models import (
+    Account,
     BudgetLine,
     BudgetSummary,
     ImportLineChange,
@@ -102,6 +103,23 @@ def test_a_key_repeated_in_two_blocks_undoes_every_line_and_reference(data_staff
     # Nothing of what was written ahead stays: no line, no unit, no nomenclature.
     assert not BudgetLine.objects.exists()
     assert not Unit.objects.exists() and not Nomenclature.objects.exists()
+
+
+def test_an_account_named_otherwise_in_a_later_block_goes_the_usual_way(
+    data_staff, small_blocks
+):
+    """A new account takes the name of the last row naming it in the file: a
+    block written ahead could only know its own rows."""
+    rows = rekap_rows(30)
+    code = REKAP_HEADERS.index("KODE REKENING")
+    rows[26][code] = rows[1][code]
+    rows[26][REKAP_HEADERS.index("PAKET/KELOMPOK")] = "2"  # another line, same account
+    rows[26][REKAP_HEADERS.index("NAMA REKENING")] = "Belanja Bantuan Sosial (nama baru)"
+    batch = upload(data_staff, _rekap(rows), commit=True)
+    assert small_blocks == ["usual"] and small_blocks.written == [30]
+    assert batch.status == ImportStatus.COMMITTED and batch.created == 30
+    account = Account.objects.get(code=rows[1][code])
+    assert account.name == "Belanja Bantuan Sosial (nama baru)"
 
 
 def test_a_scope_with_stored_lines_goes_the_usual_way(data_staff, small_blocks):
