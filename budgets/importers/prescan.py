@@ -204,6 +204,59 @@ def _check_zip(path: str, limits: Limits) -> Prescan:
         return _xlsx_structure(z)
 
 
+_NS_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
+
+
+def _workbook_part(z: zipfile.ZipFile) -> str:
+    """The workbook part named by _rels/.rels ("/xl/workbook.xml" as a rule)."""
+    try:
+        rels = SafeET.fromstring(z.read("_rels/.rels"))
+    except KeyError:
+        return "/xl/workbook.xml"
+    for rel in rels.iter(f"{_NS_PKG}Relationship"):
+        if rel.get("Type") == _OFFICE_DOCUMENT:
+            target = rel.get("Target", "")
+            return "/" + target.lstrip("/")
+    return "/xl/workbook.xml"
+
+
+def _is_macro_workbook(z: zipfile.ZipFile, content_types: bytes) -> bool:
+    """Judged by the workbook part's content type (its Override, else the
+    Default of its extension) and by VBA parts; never by the other defaults.
+
+    SheetJS, which SIPD's web pages use, lists
+    ``<Default Extension="bin" ContentType="...macroEnabled.main"/>`` in every
+    workbook it writes, macros or not. (A vbaProject.bin entry is refused
+    before this, whatever its content type.)
+    """
+    if not content_types:
+        return False
+    if b"macroEnabled" not in content_types and b"vbaProject" not in content_types:
+        return False
+    root = SafeET.fromstring(content_types)
+    part = _workbook_part(z).lower()
+    ext = part.rsplit(".", 1)[-1]
+    main = None
+    defaults = {}
+    for el in root:
+        tag = el.tag.replace(_NS_CT, "")
+        ctype = el.get("ContentType", "")
+        if tag == "Override":
+            name = el.get("PartName", "").lower()
+            if name == part:
+                main = ctype
+            if "vbaproject" in ctype.lower():
+                return True  # a part declared as a VBA project
+        elif tag == "Default":
+            defaults[el.get("Extension", "").lower()] = ctype
+    if main is None:
+        main = defaults.get(ext, "")
+    return "macroenabled" in main.lower()
+
+
 def _xlsx_structure(z: zipfile.ZipFile) -> Prescan:
     pre = Prescan("xlsx")
     try:
@@ -212,7 +265,7 @@ def _xlsx_structure(z: zipfile.ZipFile) -> Prescan:
             if "[Content_Types].xml" in z.namelist()
             else b""
         )
-        if b"macroEnabled" in ct:
+        if _is_macro_workbook(z, ct):
             raise rejected("macro_workbook")
         wb = SafeET.fromstring(z.read("xl/workbook.xml"))
         rels_name = "xl/_rels/workbook.xml.rels"
