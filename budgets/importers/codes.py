@@ -37,14 +37,19 @@ class Level(NamedTuple):
     two_digit_level: re.Pattern | None = None
 
 
+#: Urusan.bidang part of a code; SIPD writes X.XX for the "non urusan"
+#: supporting programmes shared by every bidang (X.XX.01 PROGRAM PENUNJANG
+#: URUSAN PEMERINTAHAN DAERAH).
+_UB = r"(?:\d\.\d{2}|X\.XX)"
+
 LEVELS: dict[str, Level] = {
-    "urusan": Level("urusan", re.compile(r"\d"), 1, "U", "1", "urusan", "urusan"),
+    "urusan": Level("urusan", re.compile(r"\d|X"), 1, "U", "1", "urusan", "urusan"),
     "bidang": Level(
-        "bidang", re.compile(r"\d\.\d{2}"), 2, "U.BB", "1.06", "bidang urusan", "bidang"
+        "bidang", re.compile(_UB), 2, "U.BB", "1.06", "bidang urusan", "bidang"
     ),
     "program": Level(
         "program",
-        re.compile(r"\d\.\d{2}\.\d{2}"),
+        re.compile(_UB + r"\.\d{2}"),
         3,
         "U.BB.PP",
         "1.06.05",
@@ -53,23 +58,23 @@ LEVELS: dict[str, Level] = {
     ),
     "kegiatan": Level(
         "kegiatan",
-        re.compile(r"\d\.\d{2}\.\d{2}\.\d\.\d{2}"),
+        re.compile(_UB + r"\.\d{2}\.\d\.\d{2}"),
         5,
         "U.BB.PP.L.KK",
         "1.06.05.2.02",
         "kegiatan",
         "kegiatan",
-        re.compile(r"(\d\.\d{2}\.\d{2}\.)0(\d\.\d{2})"),
+        re.compile(r"(" + _UB + r"\.\d{2}\.)0(\d\.\d{2})"),
     ),
     "sub_kegiatan": Level(
         "sub_kegiatan",
-        re.compile(r"\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{2,4}"),
+        re.compile(_UB + r"\.\d{2}\.\d\.\d{2}\.\d{2,4}"),
         6,
         "U.BB.PP.L.KK.SSSS",
         "1.06.05.2.02.0001",
         "sub kegiatan",
         "sub kegiatan",
-        re.compile(r"(\d\.\d{2}\.\d{2}\.)0(\d\.\d{2}\.\d{2,4})"),
+        re.compile(r"(" + _UB + r"\.\d{2}\.)0(\d\.\d{2}\.\d{2,4})"),
     ),
     "skpd": Level(
         "skpd",
@@ -103,6 +108,19 @@ LEVELS: dict[str, Level] = {
 _STRIP = str.maketrans("", "", " \u00a0\u202f\u2007\t\r\n\u200b")
 
 
+#: Control characters but tab and newline, and the ``_xHHHH_`` escapes of them
+#: that Excel writes in shared strings (calamine decodes those; other readers
+#: and copy-paste can leave them literal).
+CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b-\x1f]|_x00(?:0[0-8bBcCdDeEfF]|1[0-9a-fA-F])_"
+)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (tab and newline kept)."""
+    return CONTROL_CHARS.sub("", text)
+
+
 def clean_text(raw) -> str:
     """Cell value as trimmed text ('' for empty); integral floats lose '.0'."""
     if raw is None:
@@ -116,7 +134,7 @@ def clean_text(raw) -> str:
 
 
 def _problem(level: Level, s: str) -> tuple[str, str]:
-    if not re.fullmatch(r"[\d.]+", s):
+    if not re.fullmatch(r"[\dX.]+", s):
         return (
             "berisi karakter selain angka dan titik",
             "contains characters other than digits and dots",
@@ -175,3 +193,29 @@ def parent_code(level_key: str, code: str) -> str:
     parts = code.split(".")
     n = {"urusan": 1, "bidang": 2, "program": 3, "kegiatan": 5}[level_key]
     return ".".join(parts[:n])
+
+
+def _canonical(code: str) -> str:
+    s = code.translate(_STRIP) if isinstance(code, str) else str(code)
+    parts = s.split(".")
+    if not s or not all(p.isdigit() for p in parts):
+        return s
+    return ".".join(str(int(p)) for p in parts)
+
+
+def canonical_account_code(code: str) -> str:
+    """The same value for one account whatever the width of its parts.
+
+    SIPD widened the parts of account codes in 2026: ``5.1.02.03.03.0001``
+    (2024-25) and ``5.1.02.03.003.00001`` (2026) are the same account. The
+    canonical form is the parts as integers joined by dots (``5.1.2.3.3.1``);
+    it is for comparing years, never shown: the code as written stays the
+    line's code. A code that is not dotted digits is returned trimmed.
+    """
+    return _canonical(code)
+
+
+def canonical_funding_code(code: str) -> str:
+    """Like ``canonical_account_code``, for a sumber dana code
+    (``2.2.01.08.02.0004`` and ``2.2.1.8.2.4`` are the same source)."""
+    return _canonical(code)

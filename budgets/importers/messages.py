@@ -27,6 +27,17 @@ SAVE_AS_XLSX_EN = (
     "'Excel Workbook (.xlsx)', and upload that .xlsx file."
 )
 
+RECAP_EXPORT_ID = (
+    'Untuk anggaran, unduh dari SIPD RI laporan rekap "Rekap ... per sub kegiatan / '
+    'rekening" (kolom TAHUN, KODE SKPD, KODE SUB UNIT, KODE SUB KEGIATAN, KODE SUMBER '
+    "DANA, KODE REKENING, PAGU) dan unggah berkas itu."
+)
+RECAP_EXPORT_EN = (
+    'For the budget, download from SIPD RI the recap "Rekap ... per sub kegiatan / '
+    'rekening" (columns TAHUN, KODE SKPD, KODE SUB UNIT, KODE SUB KEGIATAN, KODE SUMBER '
+    "DANA, KODE REKENING, PAGU) and upload that file."
+)
+
 CATALOG: dict[str, Entry] = {
     # ---- whole-file refusals (FileRejected) ----
     "empty_file": Entry(
@@ -183,7 +194,70 @@ CATALOG: dict[str, Entry] = {
         "The file could not be read safely ({detail}). Open it in Excel or "
         "LibreOffice, save it again as .xlsx, and upload it again.",
     ),
+    # ---- other SIPD exports: recognised, not imported ----
+    "rincian_belanja_export": Entry(
+        "Berkas rincian belanja",
+        "Spending detail (rincian belanja) file",
+        "Lembar '{sheet}' (judul di baris {header_row}) adalah ekspor Rincian Belanja "
+        "SIPD RI: satu baris per item belanja (harga satuan, total harga), dengan sumber "
+        "dana hanya bernama, tanpa kode. Portal tidak membacanya sebagai pagu. "
+        + RECAP_EXPORT_ID,
+        "Sheet '{sheet}' (header on row {header_row}) is a SIPD RI Rincian Belanja "
+        "export: one row per spending item (unit price, total price), with funding "
+        "sources by name only, no code. The portal does not read it as a budget. "
+        + RECAP_EXPORT_EN,
+    ),
+    "ssh_export": Entry(
+        "Berkas daftar standar harga (SSH)",
+        "Price list (SSH) file",
+        "Lembar '{sheet}' (judul di baris {header_row}) adalah daftar standar harga "
+        "(SSH/SBU/HSPK/ASB): harga barang dan jasa, bukan pagu sub kegiatan. "
+        + RECAP_EXPORT_ID,
+        "Sheet '{sheet}' (header on row {header_row}) is a standard price list "
+        "(SSH/SBU/HSPK/ASB): prices of goods and services, not a sub kegiatan budget. "
+        + RECAP_EXPORT_EN,
+    ),
+    "kua_ppas_export": Entry(
+        "Berkas KUA-PPAS",
+        "KUA-PPAS file",
+        "Lembar '{sheet}' (judul di baris {header_row}) adalah daftar KUA-PPAS "
+        "(plafon anggaran sementara): rencana sebelum APBD, tanpa rekening belanja. "
+        + RECAP_EXPORT_ID,
+        "Sheet '{sheet}' (header on row {header_row}) is a KUA-PPAS list (provisional "
+        "budget ceilings): a plan before the APBD, with no spending accounts. "
+        + RECAP_EXPORT_EN,
+    ),
+    "pagu_skpd_export": Entry(
+        "Berkas pagu per SKPD",
+        "Budget per SKPD file",
+        "Lembar '{sheet}' (judul di baris {header_row}) adalah daftar pagu per SKPD: "
+        "satu jumlah per perangkat daerah, tanpa sub kegiatan dan rekening. "
+        + RECAP_EXPORT_ID,
+        "Sheet '{sheet}' (header on row {header_row}) is a list of budgets per SKPD: "
+        "one amount per agency, with no sub kegiatan and no account. "
+        + RECAP_EXPORT_EN,
+    ),
     # ---- cell / row level ----
+    "control_chars_removed": Entry(
+        "Karakter kendali dihapus",
+        "Control characters removed",
+        "Kolom {column}: {count} sel berisi karakter kendali (mis. U+0000, sering dari "
+        "salinan PDF) yang tidak terlihat; karakter itu dihapus. Contoh baris {row}: "
+        "dibaca sebagai '{cleaned}'.",
+        "Column {column}: {count} cell(s) held invisible control characters (e.g. "
+        "U+0000, often pasted from a PDF); they were removed. Example row {row}: read "
+        "as '{cleaned}'.",
+    ),
+    "rak_months_mismatch": Entry(
+        "Jumlah Bulan 1-12 tidak sama dengan Nilai Rincian",
+        "Months 1-12 do not add up to Nilai Rincian",
+        "Baris {row}: Bulan 1 sampai 12 berjumlah {months_total}, sedangkan Nilai "
+        "Rincian {nilai}. Anggaran kas belum lengkap atau berbeda dari rinciannya; "
+        "periksa di SIPD.",
+        "Row {row}: months 1 to 12 add up to {months_total}, but Nilai Rincian is "
+        "{nilai}. The cash plan is incomplete or differs from its detail; check it in "
+        "SIPD.",
+    ),
     "required_value_empty": Entry(
         "Sel wajib kosong",
         "Required cell empty",
@@ -274,18 +348,9 @@ CATALOG: dict[str, Entry] = {
         "Tanggal tidak terbaca",
         "Unreadable date",
         "Baris {row}, kolom {column}: '{value}' bukan tanggal. Tulis sebagai tanggal "
-        "Excel atau 15/03/2024 / 2024-03-15.",
-        "Row {row}, column {column}: '{value}' is not a date. Write it as an Excel date "
-        "or 15/03/2024 / 2024-03-15.",
-    ),
-    "duplicate_key": Entry(
-        "Baris ganda",
-        "Duplicate line",
-        "Baris {row}: kombinasi tahun, SKPD, sub unit, sub kegiatan, sumber dana, "
-        "rekening dan paket sama dengan baris {first_row}. Hapus salah satu atau "
-        "gabungkan nilainya.",
-        "Row {row}: the same fiscal year, SKPD, sub unit, sub kegiatan, funding source, "
-        "account and package as row {first_row}. Remove one or merge the amounts.",
+        "Excel, 15/03/2024, 2024-03-15 atau 8 Januari 2025.",
+        "Row {row}, column {column}: '{value}' is not a date. Write it as an Excel date, "
+        "15/03/2024, 2024-03-15 or 8 Januari 2025.",
     ),
     "total_mismatch": Entry(
         "Jumlah tidak cocok",

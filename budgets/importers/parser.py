@@ -16,39 +16,102 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from functools import partial
 from itertools import zip_longest
 from operator import itemgetter
 
 from .amounts import AmountError, parse_amount, parse_amount_column
-from .codes import LEVELS, clean_text, normalize_code, parent_code
+from .codes import CONTROL_CHARS, LEVELS, clean_text, normalize_code, parent_code
+from .dates import MONTH_OF_NAME, parse_date
 from .headers import (
-    DISPLAY,
-    REALISASI_DISPLAY,
-    REALISASI_REQUIRED,
-    REKAP_REQUIRED,
+    DISPLAY_OF,
+    RAK_MONTHS,
+    REQUIRED_OF,
     HeaderMatch,
     match_header_row,
     normalize_header,
 )
 from .messages import rejected, render, rupiah, rupiah_en
-from .types import CellError, Limits, ParseResult, RealisasiRow, RekapRow
+from .types import (
+    CellError,
+    Limits,
+    ParseResult,
+    build_rows,
+    encode_columns,
+)
 
 _TOTAL_WORDS = ("JUMLAH", "TOTAL", "GRAND TOTAL", "SUB TOTAL", "SUBTOTAL", "TOTAL PAGU")
-_PEMDA_RE = re.compile(
-    r"PEMERINTAH\s+(PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)\s+([A-Z][A-Z .'\-]*[A-Z])"
-)
-_PEMDA_PLAIN = re.compile(r"^(PROVINSI|KABUPATEN|KOTA)\s+([A-Z][A-Z .'\-]*[A-Z])$")
-_YEAR_RE = re.compile(r"\bTAHUN(?:\s+ANGGARAN)?\s*:?\s*((?:20|21)\d{2})\b")
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%Y/%m/%d",
-    "%d/%m/%y",
-    "%Y-%m-%d %H:%M:%S",
-    "%d/%m/%Y %H:%M:%S",
+_KINDS = r"(PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)"
+_PEMDA_RE = re.compile(r"\bPEMERINTAH\s+(?:DAERAH\s+)?" + _KINDS + r"\s+(.+)")
+_PEMDA_SHORT = re.compile(r"\b(PEMPROV|PEMKAB|PEMKOT)\.?\s+(.+)")
+_PEMDA_START = re.compile(r"^(PROVINSI|KABUPATEN|KOTA)\s+(.+)")
+_KIND_NAME = {
+    "PROV": "PROVINSI",
+    "KAB": "KABUPATEN",
+    "PEMPROV": "PROVINSI",
+    "PEMKAB": "KABUPATEN",
+    "PEMKOT": "KOTA",
+}
+#: Words that end a pemda's name in a title ("... PROVINSI BANTEN TAHUN ...").
+_NAME_STOP = {
+    "TAHUN",
+    "TA",
+    "T.A",
+    "ANGGARAN",
+    "APBD",
+    "APBD-P",
+    "APBDP",
+    "APBD-PERUBAHAN",
+    "REKAP",
+    "REKAPITULASI",
+    "LAPORAN",
+    "DAFTAR",
+    "DATA",
+    "PERUBAHAN",
+    "MURNI",
+    "PERGESERAN",
+    "PENETAPAN",
+    "PAGU",
+    "REALISASI",
+    "RINCIAN",
+    "DOKUMEN",
+    "DPA",
+    "DPPA",
+    "RKA",
+    "RAK",
+    "SKPD",
+    "OPD",
+    "DINAS",
+    "BADAN",
+    "SEKRETARIAT",
+    "KANTOR",
+    "BAGIAN",
+    "INSPEKTORAT",
+    "RSUD",
+    "UPTD",
+    "KECAMATAN",
+    "SUB",
+    "KEGIATAN",
+    "PROGRAM",
+    "BELANJA",
+    "PERIODE",
+    "BULAN",
+    "SEMESTER",
+    "TRIWULAN",
+    "PER",
+    "SAMPAI",
+    "S/D",
+    "SD",
+    "TANGGAL",
+    "TGL",
+    "NOMOR",
+    "PADA",
+    "UNTUK",
+    "SELURUH",
+    "SEMUA",
+}
+_YEAR_RE = re.compile(
+    r"(?:\bTAHUN(?:\s+ANGGARAN)?|\bT\.\s?A\.?|\bTA\b\.?|\bAPBD(?:-?P)?)\s*:?\s*"
+    r"((?:20|21)\d{2})\b"
 )
 _LEVEL_OF = {
     "kode_urusan": "urusan",
@@ -68,6 +131,7 @@ _PARENTS = (
     ("kode_bidang", "bidang"),
     ("kode_urusan", "urusan"),
 )
+_AMOUNT_KEY = {"rekap": "pagu", "realisasi": "nilai_realisasi", "rak": "nilai_rincian"}
 
 
 def find_header(rows: list, limits: Limits) -> HeaderMatch | None:
@@ -85,18 +149,55 @@ def _text_of_row(cells) -> str:
     for c in cells:
         t = clean_text(c)
         if t:
-            parts.append(" ".join(t.split()))
+            parts.append(" ".join(CONTROL_CHARS.sub("", t).split()))
     return " ".join(parts)
 
 
+def _name_words(rest: str) -> str:
+    words = []
+    for tok in rest.split():
+        bare = tok.rstrip(",:;")
+        if (
+            not bare
+            or bare in ("-", "\u2013", "\u2014", "/", "|")
+            or bare[0] in "([-"
+            or any(ch.isdigit() for ch in bare)
+            or bare.rstrip(".") in _NAME_STOP
+            or bare in _NAME_STOP
+            or bare.lower() in MONTH_OF_NAME
+        ):
+            break
+        words.append(bare)
+        if bare != tok:  # a comma or colon ends the name
+            break
+    return " ".join(words)
+
+
 def pemda_from_titles(lines: list) -> str | None:
-    for line in lines:
-        u = " ".join(line.upper().split())
-        m = _PEMDA_RE.search(u) or _PEMDA_PLAIN.match(u)
-        if m:
+    """The pemda a title names: "PEMERINTAH PROVINSI BANTEN TAHUN ANGGARAN 2024"
+    gives "PROVINSI BANTEN" (the words after the pemda's name are not part of
+    it). None when no title names one."""
+    uppers = [" ".join(line.upper().split()) for line in lines]
+    for pattern in (_PEMDA_RE, _PEMDA_SHORT, _PEMDA_START):
+        for u in uppers:
+            m = pattern.match(u) if pattern is _PEMDA_START else pattern.search(u)
+            if not m:
+                continue
             kind = m.group(1).rstrip(".")
-            kind = {"PROV": "PROVINSI", "KAB": "KABUPATEN"}.get(kind, kind)
-            return f"{kind} {m.group(2).strip()}"
+            kind = _KIND_NAME.get(kind, kind)
+            name = _name_words(m.group(2))
+            if name:
+                return f"{kind} {name}"
+    return None
+
+
+def year_from_titles(lines: list) -> int | None:
+    """The fiscal year a title names ("TAHUN ANGGARAN 2024", "TA. 2024",
+    "T.A 2024", "APBD 2024"), or None."""
+    for line in lines:
+        m = _YEAR_RE.search(" ".join(line.upper().split()))
+        if m:
+            return int(m.group(1))
     return None
 
 
@@ -141,6 +242,9 @@ def _raw_str(v) -> str:
     return str(v)
 
 
+_EMPTY_ERRORS = ("required_value_empty", "amount_empty")
+
+
 class _Columns:
     def __init__(self, ctx: _Ctx, header: HeaderMatch, T: list, n: int):
         self.ctx = ctx
@@ -151,6 +255,39 @@ class _Columns:
             if key != "label":
                 self.pos[key] = (idx, text, order)
         self.labels = [(idx, text) for idx, key, text in header.cols if key == "label"]
+        self._strip_controls(header)
+
+    def _strip_controls(self, header: HeaderMatch) -> None:
+        """Remove control characters (and their _xHHHH_ escapes) from every
+        column used, before any value is read; one warning per column.
+
+        One regex search over the column's distinct texts joined: a clean
+        column (the norm) costs a set() and a join."""
+        T = self.T
+        for order, (idx, _key, text) in enumerate(header.cols):
+            col = T[idx]
+            texts = [v for v in set(col) if type(v) is str]
+            if not texts or not CONTROL_CHARS.search("\t".join(texts)):
+                continue
+            fix = {
+                v: CONTROL_CHARS.sub("", v) for v in texts if CONTROL_CHARS.search(v)
+            }
+            first, count = None, 0
+            for i, v in enumerate(col):
+                if v in fix:
+                    count += 1
+                    if first is None:
+                        first = i
+            T[idx] = [fix.get(v, v) if type(v) is str else v for v in col]
+            self.ctx.cell(
+                first,
+                order,
+                text,
+                col[first],
+                "control_chars_removed",
+                {"count": count, "cleaned": fix[col[first]]},
+                warn=True,
+            )
 
     def has(self, key):
         return key in self.pos
@@ -158,8 +295,10 @@ class _Columns:
     def raw(self, key):
         return self.T[self.pos[key][0]]
 
-    def _apply(self, key, conv_one, required):
-        """Map column `key` through conv_one(raw) -> (value, err, params, warn)."""
+    def _apply(self, key, conv_one, required, exempt=None):
+        """Map column `key` through conv_one(raw) -> (value, err, params, warn).
+
+        exempt: row indexes where an empty cell is not an error."""
         idx, text, order = self.pos[key]
         col = self.T[idx]
         cache, bad_vals, warn_vals = {}, {}, {}
@@ -177,6 +316,8 @@ class _Columns:
             for i, v in enumerate(col):
                 if v in bad_vals:
                     err, params = bad_vals[v]
+                    if exempt and err in _EMPTY_ERRORS and i in exempt:
+                        continue
                     ctx.cell(i, order, text, v, err, params)
                 elif v in warn_vals:
                     seen_warn.setdefault(v, []).append(i)
@@ -193,7 +334,7 @@ class _Columns:
                 )
         return out
 
-    def code(self, key, required):
+    def code(self, key, required, exempt=None):
         if key not in self.pos:
             return None
         level = _LEVEL_OF[key]
@@ -204,11 +345,13 @@ class _Columns:
             r = normalize_code(level, v)
             if r.error:
                 return (clean_text(v), r.error, r.params, None)
+            if r.value == "":  # only spaces
+                return ("", "required_value_empty" if req else None, None, None)
             if r.warning:
                 return (r.value, None, {"normalised": r.value}, r.warning)
             return (r.value, None, None, None)
 
-        return self._apply(key, conv, required)
+        return self._apply(key, conv, required, exempt)
 
     def text(self, key, empty=""):
         if key not in self.pos:
@@ -220,7 +363,7 @@ class _Columns:
             cache[v] = t if t else empty
         return list(map(cache.__getitem__, col))
 
-    def amount(self, key, required, allow_negative):
+    def amount(self, key, required, allow_negative, exempt=None):
         if key not in self.pos:
             return None
         col = self.T[self.pos[key][0]]
@@ -234,12 +377,14 @@ class _Columns:
             try:
                 d = parse_amount(v)
             except AmountError as e:
+                if e.code == "amount_empty" and not req:
+                    return (None, None, None, None)
                 return (None, e.code, None, None)
             if d < 0 and not allow_negative:
                 return (None, "amount_negative", None, None)
             return (d, None, None, None)
 
-        return self._apply(key, conv, required)
+        return self._apply(key, conv, required, exempt)
 
     def year(self, key):
         def conv(v, req):
@@ -263,27 +408,23 @@ class _Columns:
             return None
 
         def conv(v, req):
-            if v == "" or v is None:
+            if v is None or (type(v) is str and not v.strip()):
                 return (None, None, None, None)
-            if isinstance(v, dt.datetime):
-                return (v.date(), None, None, None)
-            if isinstance(v, dt.date):
-                return (v, None, None, None)
-            if isinstance(v, str):
-                s = v.strip()
-                for f in _DATE_FORMATS:
-                    try:
-                        return (dt.datetime.strptime(s, f).date(), None, None, None)
-                    except ValueError:
-                        pass
-            return (None, "date_unreadable", None, None)
+            try:
+                return (parse_date(v), None, None, None)
+            except ValueError:
+                return (None, "date_unreadable", None, None)
 
         return self._apply(key, conv, False)
 
 
 def _check_parents(cols: _Columns, codes: dict, n: int) -> None:
-    """Derive missing urusan..kegiatan codes from the sub kegiatan; check present."""
+    """Derive missing urusan..kegiatan codes from the sub kegiatan (from the
+    kegiatan on a row without sub kegiatan); check present ones."""
     sub = codes["kode_sub_kegiatan"]
+    keg = codes.get("kode_kegiatan")
+    if keg is not None and "" in set(sub):
+        sub = [s or k for s, k in zip(sub, keg, strict=True)]
     ctx = cols.ctx
     subs = set(sub)
     for key, level in _PARENTS:
@@ -403,15 +544,16 @@ def parse_columns(
 ) -> ParseResult:
     """Parse one sheet given as its columns (``nrows`` cells each, from the
     sheet's first used row). With materialize=False the rows are left as
-    columns in `result.wire` (compact to pickle); `materialize_rows(result)`
-    builds them."""
+    plain columns in `result.wire` (compact to pickle);
+    `result.materialize()` builds them."""
     header_row = start_row0 + header.index + 1
     kind = header.kind
+    if kind == "other":
+        raise rejected(header.refused, sheet=sheet_name, header_row=header_row)
     keys = {key for _, key, _ in header.cols}
-    required = REKAP_REQUIRED if kind == "rekap" else REALISASI_REQUIRED
-    missing = [k for k in required if k not in keys]
+    missing = [k for k in REQUIRED_OF[kind] if k not in keys]
     if missing:
-        disp = DISPLAY if kind == "rekap" else REALISASI_DISPLAY
+        disp = DISPLAY_OF[kind]
         raise rejected(
             "required_column_missing",
             sheet=sheet_name,
@@ -426,13 +568,15 @@ def parse_columns(
             limit=f"{limits.max_rows:,}",
         )
     idx_of = {key: idx for idx, key, _ in header.cols if key != "label"}
-    amount_key = "pagu" if kind == "rekap" else "nilai_realisasi"
+    amount_key = _AMOUNT_KEY[kind]
     key_idx = [idx_of.get("kode_sub_kegiatan"), idx_of.get("kode_rekening")]
     keep, rownos, skipped, totals = _split_rows(
         cols, nrows, header, start_row0, hidden, key_idx, idx_of[amount_key]
     )
     title_lines = [
-        t for t in (_text_of_row([c[i] for c in cols]) for i in range(header.index)) if t
+        t
+        for t in (_text_of_row([c[i] for c in cols]) for i in range(header.index))
+        if t
     ]
     if not keep:
         raise rejected("no_data", sheet=sheet_name, header_row=header_row)
@@ -440,16 +584,19 @@ def parse_columns(
     T = _take(cols, keep, header.index + 1, nrows)
     ctx = _Ctx(rownos)
     cols = _Columns(ctx, header, T, n)
+    title_year = year_from_titles(title_lines)
+    no_budget = 0
     if kind == "rekap":
-        columns, total_sum = _rekap(cols, ctx, n, rownos)
+        columns, total_sum, no_budget = _rekap(cols, ctx, n, rownos)
         years = {y for y in set(columns[1]) if y is not None}
-    else:
+    elif kind == "realisasi":
         columns, total_sum = _realisasi(cols, ctx, n, rownos)
-        years = set()
-        for line in title_lines:
-            years.update(int(y) for y in _YEAR_RE.findall(line.upper()))
-        if not years:
-            years = {d.year for d in set(columns[16]) if d is not None}
+        years = {d.year for d in set(columns[16]) if d is not None}
+        if not years and title_year is not None:
+            years = {title_year}
+    else:
+        columns, total_sum = _rak(cols, ctx, n, rownos)
+        years = {title_year} if title_year is not None else set()
     # Totals row: the last one after all data rows is the file's total.
     file_total = None
     for pos, rn, raw in totals:
@@ -489,9 +636,9 @@ def parse_columns(
     ctx.errors.sort(key=lambda t: (t[0], t[1]))
     ctx.warnings.sort(key=lambda t: (t[0], t[1]))
     if materialize:
-        out_rows, wire = _build_rows(kind, columns), None
+        out_rows, wire = build_rows(kind, columns), None
     else:
-        out_rows, wire = [], _encode(kind, columns)
+        out_rows, wire = [], (kind, encode_columns(kind, columns))
     return ParseResult(
         kind=kind,
         sheet_name=sheet_name,
@@ -509,51 +656,15 @@ def parse_columns(
         fiscal_years=years,
         ignored_columns=header.ignored,
         file_format=file_format,
+        no_budget_rows=no_budget,
+        title_year=title_year,
         wire=wire,
     )
 
 
-_ROW_CLASS = {"rekap": RekapRow, "realisasi": RealisasiRow}
-_DECIMAL_COLS = {"rekap": (22, 23), "realisasi": (17, 18)}
-
-
-def _build_rows(kind: str, columns: list) -> list:
-    make = partial(tuple.__new__, _ROW_CLASS[kind])
-    return list(map(make, zip(*columns, strict=False)))
-
-
-def _encode(kind: str, columns: list) -> tuple:
-    """Columns in a form that pickles fast: Decimals as str, others as lists."""
-    out = []
-    dec = _DECIMAL_COLS[kind]
-    for k, c in enumerate(columns):
-        if k in dec:
-            c = list(c)
-            if None in c:
-                out.append(("dn", [None if d is None else str(d) for d in c]))
-            else:
-                out.append(("d", list(map(str, c))))
-        else:
-            out.append(("l", c if isinstance(c, list) else list(c)))
-    return (kind, out)
-
-
 def materialize_rows(result: ParseResult) -> ParseResult:
     """Build result.rows from result.wire (after unpickling in the parent)."""
-    if result.wire is None:
-        return result
-    kind, enc = result.wire
-    cols = []
-    for tag, c in enc:
-        if tag == "d":
-            cols.append(list(map(Decimal, c)))
-        elif tag == "dn":
-            cols.append([None if x is None else Decimal(x) for x in c])
-        else:
-            cols.append(c)
-    result.rows = _build_rows(kind, cols)
-    result.wire = None
-    return result
+    return result.materialize()
 
 
 def _rep(value, n):
@@ -567,35 +678,47 @@ def _ok_column(ctx: _Ctx, n: int):
     return [i not in bad for i in range(n)]
 
 
+def _blank(v) -> bool:
+    return v is None or v == "" or (type(v) is str and not v.strip())
+
+
+def _no_budget_rows(cols: _Columns) -> set:
+    """Indexes of the rows with KODE SUMBER DANA, KODE REKENING and PAGU all
+    empty: a sub kegiatan (or kegiatan) without budget, not an error."""
+    pagu, rek, sd = (
+        cols.raw("pagu"),
+        cols.raw("kode_rekening"),
+        cols.raw("kode_sumber_dana"),
+    )
+    empty_pagu = {v for v in set(pagu) if _blank(v)}
+    if not empty_pagu:
+        return set()
+    return {
+        i
+        for i, v in enumerate(pagu)
+        if v in empty_pagu and _blank(rek[i]) and _blank(sd[i])
+    }
+
+
 def _rekap(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
-    req = set(REKAP_REQUIRED)
-    codes = {k: cols.code(k, k in req) for k in _LEVEL_OF if k in cols.pos}
+    req = set(REQUIRED_OF["rekap"])
+    nob = _no_budget_rows(cols)
+    exempt_sub = None
+    if nob and cols.has("kode_kegiatan"):
+        keg = cols.raw("kode_kegiatan")
+        exempt_sub = {i for i in nob if not _blank(keg[i])}
+    exempt = {
+        "kode_sumber_dana": nob,
+        "kode_rekening": nob,
+        "kode_sub_kegiatan": exempt_sub,
+    }
+    codes = {
+        k: cols.code(k, k in req, exempt.get(k)) for k in _LEVEL_OF if k in cols.pos
+    }
     tahun = cols.year("tahun")
     _check_parents(cols, codes, n)
-    pagu = cols.amount("pagu", True, False)
+    pagu = cols.amount("pagu", True, False, nob)
     realisasi = cols.amount("realisasi", False, True)
-    paket = cols.text("paket")
-    # Duplicate natural key.
-    keys = list(
-        zip(
-            tahun,
-            codes["kode_skpd"],
-            codes["kode_sub_unit"],
-            codes["kode_sub_kegiatan"],
-            codes["kode_sumber_dana"],
-            codes["kode_rekening"],
-            paket if paket is not None else _rep("", n),
-            strict=False,
-        )
-    )
-    if len(set(keys)) != n:
-        seen: dict = {}
-        for i, k in enumerate(keys):
-            if None in k:
-                continue
-            j = seen.setdefault(k, i)
-            if j != i:
-                ctx.cell(i, 10_000, None, "", "duplicate_key", {"first_row": rownos[j]})
     labels = None
     if cols.labels:
         T = cols.T
@@ -617,6 +740,10 @@ def _rekap(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
         v = cols.text(key, None)
         return _rep(None, n) if v is None else v
 
+    if nob:
+        has_budget = [i not in nob for i in range(n)]
+    else:
+        has_budget = _rep(True, n)
     out = [
         rownos,
         tahun,
@@ -638,31 +765,42 @@ def _rekap(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
         g("nama_sumber_dana"),
         g("kode_rekening"),
         g("nama_rekening"),
-        paket if paket is not None else _rep("", n),
+        g("paket"),
         g("nama_paket"),
+        g("kode_standar_harga"),
+        g("nama_standar_harga"),
         pagu,
         realisasi if realisasi is not None else _rep(None, n),
         opt("pilar"),
         opt("strategi"),
         labels if labels is not None else _rep(None, n),
+        g("tahapan"),
+        has_budget,
         _ok_column(ctx, n),
     ]
     total = sum([p for p in pagu if p is not None], Decimal(0))
-    return out, total
+    return out, total, len(nob)
+
+
+def _codes(cols: _Columns, kind: str, sub_key: str) -> dict:
+    req = set(REQUIRED_OF[kind])
+    codes = {k: cols.code(k, k in req) for k in _LEVEL_OF if k in cols.pos}
+    if sub_key not in codes:
+        codes[sub_key] = codes["kode_skpd"]
+    _check_parents(cols, codes, cols.n)
+    return codes
 
 
 def _realisasi(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
-    req = set(REALISASI_REQUIRED)
-    codes = {k: cols.code(k, k in req) for k in _LEVEL_OF if k in cols.pos}
-    if "kode_sub_skpd" not in codes:
-        codes["kode_sub_skpd"] = codes["kode_skpd"]
-    _check_parents(cols, codes, n)
+    codes = _codes(cols, "realisasi", "kode_sub_skpd")
     nilai = cols.amount("nilai_realisasi", True, True)
     setoran = cols.amount("nilai_setoran", False, True)
     tanggal = cols.date("tanggal_dokumen")
 
-    def g(key):
+    def g(key, fallback=None):
         v = codes[key] if key in codes else cols.text(key)
+        if v is None and fallback is not None:
+            return g(fallback)
         return _rep("", n) if v is None else v
 
     out = [
@@ -670,7 +808,7 @@ def _realisasi(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
         g("kode_skpd"),
         g("nama_skpd"),
         g("kode_sub_skpd"),
-        g("nama_sub_skpd"),
+        g("nama_sub_skpd", "nama_skpd" if not cols.has("kode_sub_skpd") else None),
         g("kode_urusan"),
         g("kode_bidang"),
         g("kode_program"),
@@ -686,6 +824,62 @@ def _realisasi(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
         nilai,
         setoran if setoran is not None else _rep(None, n),
         g("tahapan_apbd"),
+        _ok_column(ctx, n),
+    ]
+    total = sum([p for p in nilai if p is not None], Decimal(0))
+    return out, total
+
+
+def _rak(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
+    codes = _codes(cols, "rak", "kode_sub_unit")
+    nilai = cols.amount("nilai_rincian", True, False)
+    zero = Decimal(0)
+    month_cols = []
+    for key in RAK_MONTHS:
+        c = cols.amount(key, False, True)
+        month_cols.append([zero if v is None else v for v in c])
+    months = list(zip(*month_cols, strict=True))
+    bad_before = set(ctx.bad)
+    first_month = cols.pos[RAK_MONTHS[0]]
+    for i, (total, ms) in enumerate(zip(nilai, months, strict=True)):
+        if total is None or i in bad_before:
+            continue
+        s = sum(ms, zero)
+        if s != total:
+            ctx.cell(
+                i,
+                first_month[2],
+                "Bulan 1-12",
+                rupiah(s),
+                "rak_months_mismatch",
+                {"months_total": rupiah(s), "nilai": rupiah(total)},
+                warn=True,
+            )
+
+    def g(key, fallback=None):
+        v = codes[key] if key in codes else cols.text(key)
+        if v is None and fallback is not None:
+            return g(fallback)
+        return _rep("", n) if v is None else v
+
+    out = [
+        rownos,
+        g("kode_skpd"),
+        g("nama_skpd"),
+        g("kode_sub_unit"),
+        g("nama_sub_unit", "nama_skpd" if not cols.has("kode_sub_unit") else None),
+        g("kode_urusan"),
+        g("kode_bidang"),
+        g("kode_program"),
+        g("kode_kegiatan"),
+        g("kode_sub_kegiatan"),
+        g("nama_sub_kegiatan"),
+        g("kode_rekening"),
+        g("nama_rekening"),
+        g("sumber_dana"),
+        nilai,
+        months,
+        g("tipe_dokumen"),
         _ok_column(ctx, n),
     ]
     total = sum([p for p in nilai if p is not None], Decimal(0))

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from itertools import islice, zip_longest
 
 from .messages import rejected
-from .parser import find_header, materialize_rows, parse_columns
+from .parser import find_header, parse_columns
 from .prescan import Prescan, SheetScan, scan_worksheet, sniff_and_check
 from .types import DEFAULT_LIMITS, FileRejected, Limits, ParseResult
 
@@ -34,12 +34,6 @@ LAST_CHILD_STATS: dict = {}
 
 #: In a reader child: the pipe to the parent (None in-process).
 _CHILD_OUT_FD: int | None = None
-
-#: In a reader child whose parent asked for blocks (parse_file(on_block=...)).
-_STREAM_BLOCKS = False
-
-#: Data rows per streamed block.
-STREAM_BLOCK_ROWS = 20_000
 
 #: Rows read from calamine at a time (see read_columns_compact).
 READ_BLOCK_ROWS = 4096
@@ -64,45 +58,38 @@ def parse_file(
     limits: Limits = DEFAULT_LIMITS,
     in_child: bool = True,
     keep: tuple | None = None,
-    on_block=None,
 ) -> ParseResult:
     """Read and parse an uploaded SIPD workbook; raise FileRejected if refused.
 
-    on_block(result): in a reader child only, called in the parent with a
-    provisional ParseResult (rows built) for each run of about
-    ``STREAM_BLOCK_ROWS`` data rows as the child reads them, while the child
-    reads on. Each block is parsed on its own: checks across rows (duplicate
-    keys, the totals row) are only in the final result, which is returned as
-    always and is the one to trust.
-
-    keep=(out_path, key): also store the parsed result, compact (the columns the
-    child sent, zlib-compressed) and signed with HMAC-SHA256 under `key`, so
-    that `load_parsed(out_path, key)` gives the same result later without
+    keep=(out_path, key): also store the parsed result with ``store_parsed``
+    so that ``load_parsed(out_path, key)`` gives the same result later without
     reading the workbook again (preview, then commit).
     """
     path = os.fspath(path)
     if in_child:
-        result = run_in_child(_parse_path, (path, limits, False), limits, on_block=on_block)
+        result = run_in_child(_parse_path, (path, limits, False), limits)
     else:
         with _no_gc():
             result = _parse_path(path, limits, materialize=keep is None)
     if keep is not None:
-        _store_parsed(result, *keep)
+        store_parsed(result, *keep)
     with _no_gc():
-        return materialize_rows(result)
+        return result.materialize()
 
 
-_KEPT_MAGIC = b"TKPKD-PARSED-1\n"
+_KEPT_MAGIC = b"TKPKD-PARSED-JSON-1\n"
 
 
-def _store_parsed(result: ParseResult, out_path, key: bytes) -> None:
+def store_parsed(result: ParseResult, out_path, key: bytes) -> None:
+    """Write `result` as zlib-compressed JSON (``ParseResult.to_json``: data,
+    never a pickle), signed with HMAC-SHA256 under `key`, atomically."""
     import hmac
     import zlib
 
-    data = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    data = zlib.compress(result.to_json().encode("utf-8"), 1)
     mac = hmac.new(key, data, "sha256").digest()
     out_path = os.fspath(out_path)
-    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    os.makedirs(os.path.dirname(out_path) or ".", exist_ok=True)
     tmp = f"{out_path}.{os.getpid()}.tmp"
     with open(tmp, "wb") as f:
         f.write(_KEPT_MAGIC + mac + data)
@@ -110,8 +97,9 @@ def _store_parsed(result: ParseResult, out_path, key: bytes) -> None:
 
 
 def load_parsed(in_path, key: bytes) -> ParseResult | None:
-    """The result stored by parse_file(keep=...), or None when it is missing,
-    unreadable or its signature does not match (the caller then parses again)."""
+    """The result stored by store_parsed / parse_file(keep=...), or None when it
+    is missing, unreadable or its signature does not match (the caller then
+    parses again)."""
     import hmac
     import zlib
 
@@ -129,14 +117,9 @@ def load_parsed(in_path, key: bytes) -> ParseResult | None:
     del blob
     try:
         with _no_gc():
-            # Signed with the server's key by parse_file above: our own bytes.
-            result = pickle.loads(zlib.decompress(data))  # noqa: S301
+            return ParseResult.from_json(zlib.decompress(data))
     except Exception:  # noqa: BLE001 - a damaged file means: parse again
         return None
-    if not isinstance(result, ParseResult):
-        return None
-    with _no_gc():
-        return materialize_rows(result)
 
 
 def _vm_bytes() -> int:
@@ -147,12 +130,11 @@ def _vm_bytes() -> int:
         return 0
 
 
-def run_in_child(fn, args: tuple, limits: Limits, on_block=None):
+def run_in_child(fn, args: tuple, limits: Limits):
     """Run fn(*args) in a forked child; return its result or re-raise FileRejected.
 
-    The child sends length-prefixed pickled messages: ("block", result) ones
-    (only with on_block, handed to it as they come) and a last one with the
-    outcome. on_block must not raise; if it does, no more blocks are given.
+    The child sends one length-prefixed pickled message with the outcome (rows
+    travel as plain columns, see ``ParseResult.wire``).
     """
     r, w = os.pipe()
     pid = os.fork()
@@ -166,9 +148,8 @@ def run_in_child(fn, args: tuple, limits: Limits, on_block=None):
             if hard != resource.RLIM_INFINITY:
                 cap = min(cap, hard)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-            global _CHILD_OUT_FD, _STREAM_BLOCKS
+            global _CHILD_OUT_FD
             _CHILD_OUT_FD = w
-            _STREAM_BLOCKS = on_block is not None
             try:
                 payload = ("ok", fn(*args))
             except FileRejected as e:
@@ -206,13 +187,8 @@ def run_in_child(fn, args: tuple, limits: Limits, on_block=None):
                 size = int.from_bytes(buf[:_FRAME], "little")
                 if len(buf) < _FRAME + size:
                     break
-                message = bytes(buf[_FRAME : _FRAME + size])
+                last = bytes(buf[_FRAME : _FRAME + size])
                 del buf[: _FRAME + size]
-                if message[:1] == b"B":
-                    if on_block is not None:
-                        on_block = _give_block(on_block, message[1:])
-                else:
-                    last = message[1:]
     finally:
         os.close(r)
         if timed_out:
@@ -253,26 +229,12 @@ def run_in_child(fn, args: tuple, limits: Limits, on_block=None):
     raise rejected("reader_crashed", detail=payload[1])
 
 
-def _give_block(on_block, data: bytes):
-    """Hand one streamed block to the parent's callback; None stops the stream."""
-    try:
-        with _no_gc():
-            # Bytes from our own forked child, never from the upload itself.
-            block = pickle.loads(data)  # noqa: S301
-            on_block(materialize_rows(block))
-    except Exception:  # noqa: BLE001 - the final result decides; blocks are a head start
-        return None
-    return on_block
-
-
-def _send(fd: int, payload: tuple, *, block: bool = False) -> None:
+def _send(fd: int, payload: tuple) -> None:
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        if block:
-            raise
         data = pickle.dumps(("crashed", "memori habis / out of memory"))
-    data = (len(data) + 1).to_bytes(_FRAME, "little") + (b"B" if block else b"R") + data
+    data = len(data).to_bytes(_FRAME, "little") + data
     view = memoryview(data)
     while view:
         n = os.write(fd, view[: 1 << 20])
@@ -347,6 +309,7 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
     except Exception as e:  # noqa: BLE001 - calamine raises several types
         raise _calamine_error(e) from None
     checked = []
+    refused = None  # the first sheet that is another SIPD export
     for meta in metas:
         if (
             meta.typ != pc.SheetTypeEnum.WorkSheet
@@ -385,15 +348,13 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
         header = find_header(rows, limits)
         if header is None:
             continue
-        stream = None
-        if _STREAM_BLOCKS and _CHILD_OUT_FD is not None:
-            stream = _block_streamer(name, start_row0, hidden, header, limits, pre.format)
-        columns, nrows = read_columns_compact(
-            sheet, start_row0, block=READ_BLOCK_ROWS, on_rows=stream
-        )
+        if header.kind == "other":  # an export with nothing to import
+            if refused is None:
+                header_row = start_row0 + header.index + 1
+                refused = rejected(header.refused, sheet=name, header_row=header_row)
+            continue
+        columns, nrows = read_columns_compact(sheet, start_row0, block=READ_BLOCK_ROWS)
         del sheet
-        if stream is not None:
-            stream(columns, nrows, final=True)
         return parse_columns(
             columns,
             nrows,
@@ -407,6 +368,8 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
         )
     if not checked:
         raise rejected("no_sheet")
+    if refused is not None:
+        raise refused
     from .headers import DISPLAY, REALISASI_DISPLAY, REALISASI_REQUIRED, REKAP_REQUIRED
 
     raise rejected(
@@ -418,49 +381,11 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
     )
 
 
-def _block_streamer(name, start_row0, hidden, header, limits, file_format):
-    """In a reader child asked for blocks: a function that, given the columns
-    read so far, parses the data rows not yet sent once there are about
-    STREAM_BLOCK_ROWS of them (or all at the end) and sends them to the parent.
-
-    Each block is parsed as a sheet of its own (the header rows, then the
-    block), numbered as in the file. Any failure stops the stream quietly: the
-    final result, parsed from every row, is sent as always.
-    """
-    first = header.index + 1
-    state = {"next": first, "alive": True}
-
-    def stream(columns: list, nrows: int, final: bool = False) -> None:
-        lo = state["next"]
-        if not state["alive"] or nrows <= lo or (nrows - lo < STREAM_BLOCK_ROWS and not final):
-            return
-        block = [c[:first] + c[lo:nrows] for c in columns]
-        try:
-            part = parse_columns(
-                block,
-                first + nrows - lo,
-                sheet_name=name,
-                start_row0=start_row0 + lo - first,
-                hidden=hidden,
-                header=header,
-                limits=limits,
-                file_format=file_format,
-                materialize=False,
-            )
-            _send(_CHILD_OUT_FD, part, block=True)
-        except Exception:  # noqa: BLE001 - a head start only; the final parse decides
-            state["alive"] = False
-            return
-        state["next"] = nrows
-
-    return stream
-
-
 _STR_ONLY = {str}
 
 
 def read_columns_compact(
-    sheet, start_row0: int = 0, block: int = 4096, on_rows=None
+    sheet, start_row0: int = 0, block: int = 4096
 ) -> tuple[list, int]:
     """The sheet's cells as `sheet.to_python()` gives them, but as columns
     (lists), with far less memory; and the number of rows.
@@ -472,8 +397,7 @@ def read_columns_compact(
     string is replaced by the first equal string seen in that column (at C
     speed: dict.setdefault through map). A column whose values are mostly
     distinct stops being shared. The parser works on columns, so the rows are
-    never put back together. ``on_rows(columns, nrows)`` is called after each
-    block.
+    never put back together.
     """
     it = sheet.iter_rows()
     if start_row0:
@@ -502,8 +426,6 @@ def read_columns_compact(
         for j in range(width, len(columns)):
             columns[j].extend([""] * len(chunk))
         del chunk
-        if on_rows is not None:
-            on_rows(columns, nrows)
         if nrows >= 16384:
             for j, cache in enumerate(caches):
                 if cache is not None and len(cache) > nrows // 2:

@@ -306,11 +306,12 @@ def test_bad_and_empty_amounts_and_years_are_all_reported_at_once(tmp_path):
         assert e.message and e.message_en and f"Baris {e.row}" in e.message
 
 
-def test_duplicate_natural_keys_name_the_earlier_row(tmp_path):
+def test_rows_sharing_a_natural_key_are_all_kept_as_distinct_money(tmp_path):
     rows = rekap_rows(2) + [rekap_rows(1)[0]]
     r = parse(write_rekap(tmp_path / "dup.xlsx", rows=rows))
-    [e] = r.errors
-    assert e.code == "duplicate_key" and e.row == 4 and "baris 2" in e.message
+    assert not r.errors and len(r.rows) == 3 and all(x.ok for x in r.rows)
+    assert r.rows[0].natural_key() == r.rows[2].natural_key()
+    assert sum(x.pagu for x in r.rows) == 3 * Decimal(1_250_000_000)
 
 
 def test_dates_real_and_text_are_read_in_the_realisasi_layout(tmp_path):
