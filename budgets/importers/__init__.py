@@ -7,10 +7,21 @@ No Django import anywhere in this package: it runs in a forked child process.
 """
 
 from .amounts import AmountError, format_amount, parse_amount
+from .codes import canonical_account_code, canonical_funding_code
+from .dates import parse_date
 from .error_workbook import ERROR_COLUMN, write_error_workbook
 from .messages import CATALOG, render, rupiah
-from .reader import load_parsed, parse_file
-from .types import CellError, FileRejected, Limits, ParseResult, RealisasiRow, RekapRow
+from .reader import load_parsed, parse_file, store_parsed
+from .redact import redact_personal_columns
+from .types import (
+    CellError,
+    FileRejected,
+    Limits,
+    ParseResult,
+    RakRow,
+    RealisasiRow,
+    RekapRow,
+)
 
 __all__ = [
     "CATALOG",
@@ -20,13 +31,19 @@ __all__ = [
     "FileRejected",
     "Limits",
     "ParseResult",
+    "RakRow",
     "RealisasiRow",
     "RekapRow",
+    "canonical_account_code",
+    "canonical_funding_code",
     "format_amount",
     "load_parsed",
     "parse_amount",
+    "parse_date",
     "parse_file",
+    "redact_personal_columns",
     "render",
     "rupiah",
+    "store_parsed",
     "write_error_workbook",
 ]
