@@ -66,3 +66,15 @@ def ancestors(code: str) -> list[tuple[str, str]]:
 def account_group(code: str) -> str:
     """The first three levels of an account code: ``5.1.06.01.01.0001`` -> ``5.1.06``."""
     return ".".join(code.split(".")[:3])
+
+
+def canonical_code(code: str) -> str:
+    """A code with each numeric part's leading zeros dropped, for comparing years.
+
+    SIPD widened account parts in 2026: ``5.1.02.03.03.0001`` (2024) and
+    ``5.1.02.03.003.00001`` (2026) are the same account, and both give
+    ``5.1.2.3.3.1``. Funding source codes of other widths match the same way.
+    The code as written stays what a line shows.
+    """
+    parts = (code or "").strip().split(".")
+    return ".".join(str(int(p)) if p.isdigit() else p for p in parts)

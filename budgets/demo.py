@@ -256,7 +256,7 @@ def _lines_for(
                     sub_kegiatan=_nomenclature(year, bidang, level, n + 1),
                     funding_source=funding[n % len(funding)],
                     account=accounts[(index + n) % len(accounts)],
-                    package="", package_name="", pagu=pagu,
+                    pagu=pagu,
                     realisasi=min(realisasi, pagu), origin=LineOrigin.DEMO,
                     pillar=pillars[pillar], strategy=strategies[strategy], is_demo=True,
                 )

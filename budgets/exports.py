@@ -257,8 +257,10 @@ def budget_line_rows(lines) -> Iterable[dict]:
             "nama_sumber_dana": line.funding_source.name,
             "kode_rekening": line.account.code,
             "nama_rekening": line.account.name,
-            "paket": line.package,
-            "nama_paket": line.package_name,
+            # One row per line; a line summed from several SIPD rows names its
+            # detail on the line page, a single paket/kelompok is written here.
+            "paket": line.items[0].get("kind", "") if len(line.items or []) == 1 else "",
+            "nama_paket": line.items[0].get("name", "") if len(line.items or []) == 1 else "",
             "pagu": line.pagu,
             "realisasi": line.realisasi,
             "pilar": line.pillar.code if line.pillar_id else "",

@@ -6,7 +6,8 @@
 
 import django_filters
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from regions.selectors import subtree_q
@@ -90,12 +91,14 @@ class BudgetLineFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # The detail rows' names (paket/kelompok, standar harga) are searched as text.
+        queryset = queryset.annotate(items_text=Cast("items", TextField()))
         return queryset.filter(
             Q(sub_kegiatan__name__icontains=value)
             | Q(sub_kegiatan__code__startswith=value)
             | Q(unit__name__icontains=value)
             | Q(sub_unit__name__icontains=value)
-            | Q(package_name__icontains=value)
+            | Q(items_text__icontains=value)
         )
 
 

@@ -16,7 +16,12 @@ class ImportUploadForm(forms.Form):
         help_text=_("Rekap pagu atau Laporan Realisasi Per Dokumen, apa adanya dari SIPD."),
     )
     region = forms.ChoiceField(label=_("Wilayah pemilik data"))
-    stage = forms.ChoiceField(label=_("Tahapan"), choices=Stage.choices, initial=Stage.MURNI)
+    stage = forms.ChoiceField(
+        label=_("Tahapan"), required=False,
+        choices=[("", _("Dari kolom TAHAPAN berkas (tanpa kolom itu: Murni)"))] + list(Stage.choices),
+        help_text=_("Setiap tahapan adalah potret lengkap anggaran tahun itu; tahapan yang "
+                    "lebih baru tidak mengubah tahapan sebelumnya."),
+    )
     fiscal_year = forms.IntegerField(
         label=_("Tahun anggaran"), required=False, min_value=2000, max_value=2100,
         help_text=_("Kosongkan bila berkas menyebut tahunnya (kolom TAHUN atau judul)."),

@@ -11,24 +11,8 @@ resolved to ids) and, inside the caller's transaction:
    ``ImportLineChange``); when the caller's diff found only new lines, the
    statement only inserts.
 
-Referential integrity, set-based. A plain INSERT of 100,000 lines makes
-PostgreSQL check each of the line table's foreign keys row by row at COMMIT
-(one trigger call and one index probe per key per line: 700,000 checks, most
-of the commit's time). Every line written here refers to a handful of parent
-rows (units, nomenclature, funding sources, accounts, the region, the batch),
-so when the database role may set ``session_replication_role`` (PostgreSQL's
-own switch for bulk loads and replication; a superuser may, another role after
-``GRANT SET ON PARAMETER session_replication_role``) the insert runs with
-row-level checks off, after the distinct parent rows were locked
-``FOR KEY SHARE`` and counted, which is what each row check does: a parent
-missing refuses the whole write, and a parent cannot be deleted before the
-commit. The lines table's summary triggers do not fire in that mode, so the
-scope is marked for the summary refresh here. Without the privilege the same
-statements run with the ordinary per-row checks (correct, slower).
-
-Updates of changed lines share the statement, and the mode, of the insert.
-They keep every foreign key but the batch, and the batch's row is among the
-parents locked above (with row checks on, PostgreSQL checks only that key).
+Every foreign key of the line table is checked by PostgreSQL itself, row by
+row, as for any insert: the import needs no superuser and no special grant.
 """
 
 from __future__ import annotations
@@ -36,33 +20,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.db import DatabaseError, connection, transaction
-
-from regions.models import Region
+from django.db import connection
 
 from .models import (
-    Account,
     BudgetLine,
-    FundingSource,
-    ImportBatch,
     ImportLineChange,
     LineChangeAction,
     LineOrigin,
-    Nomenclature,
-    Unit,
 )
-from .models_summary import SummaryDirty
 
 log = logging.getLogger(__name__)
 
 # Natural key columns (besides fiscal_year and stage) in the staging table.
-KEY = ("unit_id", "sub_unit_id", "sub_kegiatan_id", "funding_source_id", "account_id",
-       "package")
-STAGE_COLUMNS = KEY + ("package_name", "pagu", "realisasi")
-
-
-class MissingParent(DatabaseError):
-    """A line would refer to a parent row that no longer exists."""
+KEY = ("unit_id", "sub_unit_id", "sub_kegiatan_id", "funding_source_id", "account_id")
+STAGE_COLUMNS = KEY + ("items", "pagu", "realisasi")
 
 
 def _csv_text(value: str) -> str:
@@ -121,48 +92,6 @@ class CopyColumns:
         return out
 
 
-def _bulk_mode(cur) -> bool:
-    """Switch row-level foreign key checks off for this transaction, if allowed."""
-    try:
-        with transaction.atomic():  # a savepoint: a refusal leaves the transaction usable
-            cur.execute("SET LOCAL session_replication_role = replica")
-    except DatabaseError as exc:
-        log.info("import: per-row foreign key checks (%s)", str(exc).strip()[:120])
-        return False
-    return True
-
-
-def _lock_parents(cur, parents: dict) -> None:
-    """Lock every parent row the new lines refer to, as each row check would;
-    raise MissingParent when one is gone."""
-    for model, column, wanted in (
-        (Unit, "id", parents["units"]),
-        (Nomenclature, "id", parents["nomenclature"]),
-        (FundingSource, "id", parents["funding_sources"]),
-        (Account, "id", parents["accounts"]),
-        (ImportBatch, "id", {parents["batch"]}),
-    ):
-        wanted = sorted(wanted)
-        if not wanted:
-            continue
-        cur.execute(
-            f"SELECT {column} FROM {model._meta.db_table} "  # noqa: S608 - names from models
-            f"WHERE {column} = ANY(%s) FOR KEY SHARE",
-            [wanted],
-        )
-        found = {row[0] for row in cur.fetchall()}
-        if len(found) != len(wanted):
-            missing = sorted(set(wanted) - found)[:5]
-            raise MissingParent(f"{model._meta.db_table}: {missing}")
-    region = Region._meta.db_table
-    cur.execute(
-        f"SELECT code FROM {region} WHERE code = %s FOR KEY SHARE",  # noqa: S608
-        [parents["region"]],
-    )
-    if cur.fetchone() is None:
-        raise MissingParent(f"{region}: {parents['region']}")
-
-
 def lines_write_pg(
     *,
     batch_id: int,
@@ -170,15 +99,13 @@ def lines_write_pg(
     fiscal_year: int,
     stage: str,
     columns: Sequence[list],
-    parents: dict,
     set_realisasi: bool,
     only_new: bool = False,
 ) -> None:
     """Write lines for one scope; see the module doc.
 
     ``columns``: one list per STAGE_COLUMNS entry, a value per line.
-    ``parents``: the distinct ids the lines name ("units", "nomenclature",
-    "funding_sources", "accounts" as sets) and "region", "batch".
+    ``items`` are JSON texts.
     ``set_realisasi``: changed lines take the line's realisasi (else they keep
     theirs); new lines always take it.
     ``only_new``: the caller's diff found no stored line with any of these keys:
@@ -195,8 +122,8 @@ def lines_write_pg(
         cur.execute(
             "CREATE TEMP TABLE import_stage (n bigint GENERATED ALWAYS AS IDENTITY, "
             "unit_id bigint, sub_unit_id bigint, sub_kegiatan_id bigint, "
-            "funding_source_id bigint, account_id bigint, package varchar(100), "
-            "package_name varchar(500), pagu numeric(18,2), realisasi numeric(18,2)) "
+            "funding_source_id bigint, account_id bigint, items jsonb, "
+            "pagu numeric(18,2), realisasi numeric(18,2)) "
             "ON COMMIT DROP"
         )
         raw = cur.cursor if hasattr(cur, "cursor") else cur
@@ -220,16 +147,13 @@ def lines_write_pg(
                 f"FROM {table} l JOIN import_stage s ON {join} WHERE {scope}",
                 [batch_id, LineChangeAction.UPDATED, *scope_params],
             )
-        bulk = _bulk_mode(cur)
-        if bulk:
-            _lock_parents(cur, parents)
         insert = (
             f"INSERT INTO {table} (fiscal_year, stage, region_id, unit_id, "  # noqa: S608
-            f"sub_unit_id, sub_kegiatan_id, funding_source_id, account_id, package, "
-            f"package_name, pagu, realisasi, origin, import_batch_id, entered_by_id, "
+            f"sub_unit_id, sub_kegiatan_id, funding_source_id, account_id, "
+            f"items, pagu, realisasi, origin, import_batch_id, entered_by_id, "
             f"is_demo, created_at, updated_at) "
             f"SELECT %s, %s, %s, s.unit_id, s.sub_unit_id, s.sub_kegiatan_id, "
-            f"s.funding_source_id, s.account_id, s.package, s.package_name, s.pagu, "
+            f"s.funding_source_id, s.account_id, s.items, s.pagu, "
             f"s.realisasi, %s, %s, NULL, false, now(), now() FROM import_stage s"
         )
         insert_params = [fiscal_year, stage, region_id, LineOrigin.IMPORT, batch_id]
@@ -249,7 +173,7 @@ def lines_write_pg(
             # the table being inserted into), record the new ids as runs.
             cur.execute(
                 f"WITH upd AS (UPDATE {table} l SET pagu = s.pagu, "  # noqa: S608
-                f"package_name = s.package_name, realisasi = {realisasi}, origin = %s, "
+                f"items = s.items, realisasi = {realisasi}, origin = %s, "
                 f"import_batch_id = %s, updated_at = now() "
                 f"FROM import_stage s WHERE {join} AND {scope} RETURNING s.n), "
                 f"ins AS ({insert} "
@@ -258,12 +182,8 @@ def lines_write_pg(
                 [LineOrigin.IMPORT, batch_id, *scope_params, *insert_params, *runs_params],
             )
         cur.execute("SET LOCAL enable_nestloop = DEFAULT")
-        if bulk:
-            cur.execute("SET LOCAL session_replication_role = DEFAULT")
-            # The lines table's summary triggers did not fire for these statements.
-            cur.execute(
-                f"INSERT INTO {SummaryDirty._meta.db_table} (fiscal_year, region_id) "  # noqa: S608
-                f"VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                [fiscal_year, region_id],
-            )
+        # Django's foreign keys are deferred to COMMIT: check these rows' now, so a
+        # parent deleted meanwhile is reported here (and refused with a message),
+        # not at the end of the caller's transaction.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("DROP TABLE import_stage")

@@ -41,8 +41,6 @@ class BudgetLineForm(forms.Form):
     account_code = forms.CharField(label=_("Kode rekening"), max_length=40,
                                    help_text=_("mis. 5.1.06.01.01.0001"))
     account_name = forms.CharField(label=_("Nama rekening"), max_length=500)
-    package_name = forms.CharField(label=_("Nama paket/kelompok"), max_length=500,
-                                   required=False)
     pagu = forms.DecimalField(label=_("Pagu (Rp)"), **MONEY_FIELD)
     realisasi = forms.DecimalField(label=_("Realisasi (Rp)"), initial=0, **MONEY_FIELD)
     reason = forms.CharField(label=_("Alasan"), max_length=500, help_text=REASON_HELP)

@@ -31,7 +31,6 @@ def _line_data(form) -> dict:
         "funding_source": data["funding_source"],
         "account": services.account_ensure(code=data["account_code"],
                                            name=data["account_name"]),
-        "package_name": data["package_name"],
         "pagu": data["pagu"],
         "realisasi": data["realisasi"],
     }
@@ -70,7 +69,7 @@ def line_update(request, pk: int):
         "unit": line.unit, "sub_unit": line.sub_unit,
         "sub_kegiatan_code": line.sub_kegiatan.code, "sub_kegiatan_name": line.sub_kegiatan.name,
         "funding_source": line.funding_source, "account_code": line.account.code,
-        "account_name": line.account.name, "package_name": line.package_name,
+        "account_name": line.account.name,
         "pagu": line.pagu, "realisasi": line.realisasi,
     }
     form = BudgetLineForm(request.POST or None, user=request.user, instance=line,

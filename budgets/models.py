@@ -3,16 +3,22 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .codes import LEVEL_VALIDATORS, UNIT_CODE_RE, account_group
+from .codes import LEVEL_VALIDATORS, UNIT_CODE_RE, account_group, canonical_code
+from .stages import STAGE_MAX_LENGTH, Stage
 
 DEFAULT_TAG_BASIS = "Kepmendagri 900.1.15.5-1317/2023"
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-class Stage(models.TextChoices):
-    MURNI = "murni", _("Murni")
-    PERGESERAN = "pergeseran", _("Pergeseran")
-    PERUBAHAN = "perubahan", _("Perubahan")
+class NameSource(models.TextChoices):
+    """Where a reference name (nomenclature, unit, account, funding source) came from.
+
+    A name from SIPD's own file of that year replaces one typed by hand or made
+    up for the demo; two SIPD files that disagree are reported."""
+
+    SIPD = "sipd", _("File SIPD")
+    MANUAL = "manual", _("Diketik manual")
+    DEMO = "demo", _("Data contoh")
 
 
 class NomenclatureLevel(models.TextChoices):
@@ -34,6 +40,9 @@ class Nomenclature(models.Model):
     level = models.CharField(_("tingkat"), max_length=12, choices=NomenclatureLevel.choices)
     code = models.CharField(_("kode"), max_length=32)
     name = models.CharField(_("nama"), max_length=500)
+    name_source = models.CharField(
+        _("asal nama"), max_length=8, choices=NameSource.choices, default=NameSource.MANUAL
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("induk"),
@@ -102,6 +111,9 @@ class Unit(models.Model):
         ],
     )
     name = models.CharField(_("nama"), max_length=255)
+    name_source = models.CharField(
+        _("asal nama"), max_length=8, choices=NameSource.choices, default=NameSource.MANUAL
+    )
     short_name = models.CharField(_("singkatan"), max_length=60, blank=True)
     kind = models.CharField(_("jenis"), max_length=10, choices=UnitKind.choices)
     parent = models.ForeignKey(
@@ -130,7 +142,15 @@ class FundingSource(models.Model):
     """A funding source (sumber dana) by its SIPD code."""
 
     code = models.CharField(_("kode"), max_length=40, unique=True)
+    canonical_code = models.CharField(
+        _("kode baku"), max_length=40, db_index=True, editable=False, default="",
+        help_text=_("Kode tanpa nol di depan tiap bagian: kode yang sama yang ditulis "
+                    "dengan lebar bagian lain pada tahun lain."),
+    )
     name = models.CharField(_("nama"), max_length=255)
+    name_source = models.CharField(
+        _("asal nama"), max_length=8, choices=NameSource.choices, default=NameSource.MANUAL
+    )
 
     class Meta:
         verbose_name = _("sumber dana")
@@ -140,12 +160,25 @@ class FundingSource(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def save(self, *args, **kwargs):
+        # Derived, not a business rule: the code with its parts' leading zeros dropped.
+        self.canonical_code = canonical_code(self.code)
+        super().save(*args, **kwargs)
+
 
 class Account(models.Model):
     """An account code (kode rekening), kept as text: real exports have odd widths."""
 
     code = models.CharField(_("kode rekening"), max_length=40, unique=True)
+    canonical_code = models.CharField(
+        _("kode baku"), max_length=40, db_index=True, editable=False, default="",
+        help_text=_("Kode tanpa nol di depan tiap bagian: 5.1.02.03.03.0001 dan "
+                    "5.1.02.03.003.00001 adalah rekening yang sama."),
+    )
     name = models.CharField(_("nama rekening"), max_length=500)
+    name_source = models.CharField(
+        _("asal nama"), max_length=8, choices=NameSource.choices, default=NameSource.MANUAL
+    )
     group = models.CharField(
         _("kelompok rekening"), max_length=20, db_index=True, editable=False,
         help_text=_("Tiga tingkat pertama kode, mis. 5.1.06 (bantuan sosial)."),
@@ -162,6 +195,7 @@ class Account(models.Model):
     def save(self, *args, **kwargs):
         # Derived, not a business rule: the group is the code's first three levels.
         self.group = account_group(self.code)
+        self.canonical_code = canonical_code(self.code)
         super().save(*args, **kwargs)
 
 
@@ -172,7 +206,12 @@ class LineOrigin(models.TextChoices):
 
 
 class BudgetLine(models.Model):
-    """One budget line: a sub kegiatan x funding source x account x package of a unit.
+    """One budget line: a sub kegiatan x funding source x account of a sub unit, in
+    one stage of one year.
+
+    SIPD writes several rows for one line (per paket/kelompok, per standar harga
+    item): they are distinct money, summed into ``pagu``; the rows themselves
+    stay readable in ``items`` (``[{"kind", "code", "name", "amount", "row"}]``).
 
     ``pillar`` and ``strategy`` are the line's effective classification, kept
     in step with its tags by ``budgets.services`` (a hand tag wins over an
@@ -181,7 +220,7 @@ class BudgetLine(models.Model):
 
     fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
     stage = models.CharField(
-        _("tahapan"), max_length=12, choices=Stage.choices, default=Stage.MURNI
+        _("tahapan"), max_length=STAGE_MAX_LENGTH, choices=Stage.choices, default=Stage.MURNI
     )
     # Indexes: an import of 100,000 lines updates every index of this table
     # 100,000 times, so only those queries use are kept: the natural key, the
@@ -214,8 +253,11 @@ class BudgetLine(models.Model):
         Account, verbose_name=_("kode rekening"), on_delete=models.PROTECT,
         related_name="budget_lines", db_index=False,
     )
-    package = models.CharField(_("paket/kelompok"), max_length=100, blank=True, default="")
-    package_name = models.CharField(_("nama paket/kelompok"), max_length=500, blank=True)
+    items = models.JSONField(
+        _("rincian"), default=list, blank=True,
+        help_text=_("Baris berkas SIPD yang dijumlahkan menjadi baris ini (paket/kelompok, "
+                    "standar harga) dengan nilainya."),
+    )
     pagu = models.DecimalField(
         _("pagu"), **MONEY, validators=[MinValueValidator(0)]
     )
@@ -259,12 +301,12 @@ class BudgetLine(models.Model):
             models.UniqueConstraint(
                 fields=[
                     "unit", "sub_unit", "sub_kegiatan", "funding_source", "account",
-                    "fiscal_year", "stage", "package",
+                    "fiscal_year", "stage",
                 ],
                 name="budget_line_natural_key",
                 violation_error_message=_(
                     "Baris anggaran dengan tahun, tahapan, unit, sub unit, sub "
-                    "kegiatan, sumber dana, rekening dan paket yang sama sudah ada."
+                    "kegiatan, sumber dana dan rekening yang sama sudah ada."
                 ),
             ),
             models.CheckConstraint(
@@ -393,11 +435,13 @@ class ImportStatus(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
     FAILED = "failed", _("Gagal")
     ROLLED_BACK = "rolled_back", _("Dibatalkan")
+    DISCARDED = "discarded", _("Dibuang")
 
 
 class ImportKind(models.TextChoices):
     REKAP = "rekap", _("Rekap pagu")
     REALISASI = "realisasi", _("Realisasi per dokumen")
+    RAK = "rak", _("Anggaran kas (DPA/RAK)")
 
 
 class ImportBatch(models.Model):
@@ -424,11 +468,15 @@ class ImportBatch(models.Model):
     )
     fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"), null=True, blank=True)
     stage = models.CharField(
-        _("tahapan"), max_length=12, choices=Stage.choices, default=Stage.MURNI
+        _("tahapan"), max_length=STAGE_MAX_LENGTH, choices=Stage.choices, default=Stage.MURNI
     )
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices,
         default=ImportStatus.PENDING, db_index=True,
+    )
+    stage_chosen = models.BooleanField(
+        _("tahapan dipilih pengunggah"), default=True,
+        help_text=_("Tidak dicentang: tahapan dibaca dari kolom TAHAPAN berkas."),
     )
     dry_run = models.BooleanField(_("hanya pratinjau"), default=False)
     commit_valid_only = models.BooleanField(_("simpan baris valid saja"), default=False)
@@ -530,6 +578,167 @@ def id_runs(ids) -> list[tuple[int, int]]:
         else:
             runs.append([i, i])
     return [(a, b) for a, b in runs]
+
+
+class RealisationDocument(models.Model):
+    """Spending of one SIPD document (Nomor Dokumen) on one rekening of one sub unit.
+
+    A realisation report is cumulative (January, then January-March): a document
+    is stored once and a later report adds only the new ones. The spending belongs
+    to the sub unit that spent it (``Kode Sub SKPD``). ``amount`` is Nilai
+    Realisasi; ``refund`` is Nilai Setoran (money paid back): net spending is
+    ``amount - refund``. Nilai SPD / SP2D are per-document figures SIPD repeats on
+    every rekening row and are not spending: they are not stored. Names and NIP
+    of civil servants are never stored.
+    """
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        related_name="realisation_documents", db_index=False,
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("perangkat daerah"), on_delete=models.PROTECT,
+        related_name="realisation_documents",
+    )
+    sub_unit = models.ForeignKey(
+        Unit, verbose_name=_("sub unit"), on_delete=models.PROTECT,
+        related_name="sub_unit_realisation_documents", db_index=False,
+    )
+    sub_kegiatan = models.ForeignKey(
+        Nomenclature, verbose_name=_("sub kegiatan"), on_delete=models.PROTECT,
+        related_name="realisation_documents", db_index=False,
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("kode rekening"), on_delete=models.PROTECT,
+        related_name="realisation_documents", db_index=False,
+    )
+    document_number = models.CharField(_("nomor dokumen"), max_length=120)
+    document_kind = models.CharField(_("jenis dokumen"), max_length=20, blank=True)
+    transaction_kind = models.CharField(_("jenis transaksi"), max_length=20, blank=True)
+    document_date = models.DateField(_("tanggal dokumen"), null=True, blank=True)
+    amount = models.DecimalField(_("nilai realisasi"), **MONEY)
+    refund = models.DecimalField(_("nilai setoran"), **MONEY, default=0)
+    apbd_stage = models.CharField(_("tahapan APBD"), max_length=60, blank=True)
+    import_batch = models.ForeignKey(
+        "budgets.ImportBatch", verbose_name=_("batch impor"), on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dokumen realisasi")
+        verbose_name_plural = _("dokumen realisasi")
+        ordering = ["fiscal_year", "region_id", "document_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "fiscal_year", "sub_unit", "sub_kegiatan", "account",
+                        "document_number"],
+                name="realisation_document_key",
+                violation_error_message=_(
+                    "Dokumen dengan nomor, sub unit, sub kegiatan dan rekening yang sama "
+                    "sudah tersimpan."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "fiscal_year"], name="document_region_year",
+                         opclasses=["varchar_pattern_ops", "int2_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} {self.account_id}"
+
+    @property
+    def month(self) -> int | None:
+        return self.document_date.month if self.document_date else None
+
+    @property
+    def quarter(self) -> int | None:
+        return (self.document_date.month - 1) // 3 + 1 if self.document_date else None
+
+
+class CashPlanLine(models.Model):
+    """The monthly cash plan (anggaran kas, DPA/RAK) of one sub kegiatan x rekening x
+    sumber dana of a sub unit, for one stage of a year: what is planned to be
+    spent in each month, to set beside the realisation of that month."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT,
+        related_name="cash_plan_lines", db_index=False,
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
+    stage = models.CharField(
+        _("tahapan"), max_length=STAGE_MAX_LENGTH, choices=Stage.choices, default=Stage.MURNI
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("perangkat daerah"), on_delete=models.PROTECT,
+        related_name="cash_plan_lines",
+    )
+    sub_unit = models.ForeignKey(
+        Unit, verbose_name=_("sub unit"), on_delete=models.PROTECT,
+        related_name="sub_unit_cash_plan_lines", db_index=False,
+    )
+    sub_kegiatan = models.ForeignKey(
+        Nomenclature, verbose_name=_("sub kegiatan"), on_delete=models.PROTECT,
+        related_name="cash_plan_lines", db_index=False,
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("kode rekening"), on_delete=models.PROTECT,
+        related_name="cash_plan_lines", db_index=False,
+    )
+    funding_source_name = models.CharField(_("sumber dana"), max_length=255, blank=True)
+    total = models.DecimalField(_("nilai rincian"), **MONEY)
+    months = models.JSONField(
+        _("rencana per bulan"), default=list,
+        help_text=_("Dua belas nilai (Januari..Desember) sebagai teks desimal."),
+    )
+    document_type = models.CharField(_("tipe dokumen"), max_length=40, blank=True)
+    import_batch = models.ForeignKey(
+        "budgets.ImportBatch", verbose_name=_("batch impor"), on_delete=models.PROTECT,
+        related_name="cash_plan_lines",
+    )
+
+    class Meta:
+        verbose_name = _("anggaran kas")
+        verbose_name_plural = _("anggaran kas")
+        ordering = ["fiscal_year", "region_id", "unit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "fiscal_year", "stage", "sub_unit", "sub_kegiatan",
+                        "account", "funding_source_name"],
+                name="cash_plan_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "fiscal_year", "stage"], name="cashplan_scope",
+                         opclasses=["varchar_pattern_ops", "int2_ops", "varchar_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.sub_kegiatan_id} {self.account_id}"
+
+
+class ImportRecordChange(models.Model):
+    """A realisation document or cash plan line an import created, changed or
+    removed, with its state before (for rollback); lines use ImportLineChange."""
+
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name=_("batch impor"), on_delete=models.CASCADE,
+        related_name="record_changes",
+    )
+    model = models.CharField(_("jenis data"), max_length=40)
+    record_id = models.BigIntegerField(_("id data"))
+    action = models.CharField(_("tindakan"), max_length=8, choices=LineChangeAction.choices)
+    before = models.JSONField(_("sebelum"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("perubahan data oleh impor")
+        verbose_name_plural = _("perubahan data oleh impor")
+
+    def __str__(self) -> str:
+        return f"#{self.batch_id} {self.model} {self.action} {self.record_id}"
 
 
 # The summary table lives in its own module (derived data, kept by budgets.summary).

@@ -20,7 +20,7 @@ class BudgetSummary(models.Model):
     pillar, strategy, program and account group."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran"))
-    stage = models.CharField(_("tahapan"), max_length=12)
+    stage = models.CharField(_("tahapan"), max_length=24)
     # No database constraints: the summary is derived data and must never stop
     # a unit or region from being corrected; it is rebuilt from the lines.
     region = models.ForeignKey(

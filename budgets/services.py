@@ -36,8 +36,6 @@ LINE_FIELDS = (
     "sub_kegiatan",
     "funding_source",
     "account",
-    "package",
-    "package_name",
     "pagu",
     "realisasi",
 )

@@ -7,7 +7,7 @@ the service runs in one transaction per step, so a dead worker leaves nothing
 half-written and the batch runs again, up to ``IMPORT_MAX_ATTEMPTS`` times.
 With no broker configured the same task runs in-process.
 
-Faults (see ``budgets/import_faults.py``):
+Faults (see ``budgets/imports/faults.py``):
 
 * each task holds the batch's lease while it works, so a second delivery of
   the same message (redelivery, sweeper) does nothing while the first lives;
@@ -29,7 +29,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
-from . import import_faults, imports
+from . import imports
+from .imports import faults as import_faults
 
 log = logging.getLogger(__name__)
 

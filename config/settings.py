@@ -173,7 +173,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 # Celery beat: the import sweeper requeues batches whose message was lost
-# (Redis restarted or flushed) or whose worker died; see budgets/import_faults.py.
+# (Redis restarted or flushed) or whose worker died; see budgets/imports/faults.py.
 CELERY_BEAT_SCHEDULE = {
     "import-sweep": {"task": "budgets.tasks.import_sweep", "schedule": 60.0},
 }

@@ -83,7 +83,6 @@ class BudgetLineFactory(factory.django.DjangoModelFactory):
     )
     funding_source = factory.SubFactory(FundingSourceFactory)
     account = factory.SubFactory(AccountFactory)
-    package = ""
     pagu = Decimal("1000000.00")
     realisasi = Decimal("0.00")
     origin = LineOrigin.MANUAL

@@ -113,15 +113,15 @@ class BudgetLineSerializer(serializers.ModelSerializer):
             "id", "fiscal_year", "stage", "region", "region_name", "unit", "unit_code",
             "unit_name", "sub_unit", "sub_unit_name", "sub_kegiatan", "sub_kegiatan_name",
             "funding_source", "funding_source_name", "account", "account_name",
-            "account_group", "package", "package_name", "pagu", "realisasi", "serapan",
+            "account_group", "items", "pagu", "realisasi", "serapan",
             "pillar", "strategy", "origin", "import_batch", "entered_by", "is_demo",
             "created_at", "updated_at", "reason",
         ]
         read_only_fields = [
-            "id", "origin", "import_batch", "is_demo", "created_at", "updated_at",
+            "id", "items", "origin", "import_batch", "is_demo", "created_at", "updated_at",
         ]
         # The natural-key constraint is checked by the service (full_clean) with
-        # its own message; DRF's copy would make sub_unit and package required.
+        # its own message; DRF's copy would make sub_unit required.
         validators = []
         extra_kwargs = {
             "pagu": {"min_value": Decimal("0"), "max_value": Decimal("9999999999999999.99")},
@@ -226,7 +226,7 @@ class BudgetLineViewSet(
     mencatat, mengubah dan menghapus baris isian sendiri (asal `manual`) di wilayahnya.
     Uang ditulis sebagai teks desimal persis ("1700000000000.00").
 
-    Budget lines: a sub kegiatan x funding source x account x package of a unit.
+    Budget lines: a sub kegiatan x funding source x account of a sub unit, per stage.
     Imported SIPD lines change only through the next import; coordinators may
     record, change and delete hand-entered lines (origin `manual`) in their region.
     Money is written as exact decimal strings."""

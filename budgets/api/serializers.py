@@ -7,12 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.imports import batch_report
 from budgets.models import ImportBatch, Stage
+from budgets.stages import parse_stage
 
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("Berkas ekspor SIPD (.xlsx)."))
     region = serializers.CharField(required=False, allow_blank=True, max_length=13)
-    stage = serializers.ChoiceField(choices=Stage.choices, default=Stage.MURNI)
+    stage = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=60,
+        help_text=_("Tahapan: murni, pergeseran-01.., perubahan, perubahan-pergeseran-01.. "
+                    "(juga 'Pergeseran 2'); kosong: dari kolom TAHAPAN berkas, bila tidak "
+                    "ada Murni."),
+    )
+
+    def validate_stage(self, value):
+        if value and parse_stage(value) is None:
+            raise serializers.ValidationError(
+                _("Tahapan tidak dikenal. Pilih salah satu: %(codes)s.")
+                % {"codes": ", ".join(Stage.values[:3]) + ", ..."}
+            )
+        return parse_stage(value) if value else ""
     fiscal_year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     dry_run = serializers.BooleanField(default=False)
     commit_valid_only = serializers.BooleanField(default=False)

@@ -21,7 +21,7 @@ def test_it_refuses_lines_interventions_obstacles_for_another_region(
         ("/api/v1/budget-lines/", {
             "fiscal_year": 2024, "region": "36.03", "unit": world.units["36.02"].pk,
             "sub_kegiatan": "1.06.05.2.02.0001", "funding_source": "1.1",
-            "account": "5.1.06.01.01.0001", "pagu": "10.00", "package": "x"}),
+            "account": "5.1.06.01.01.0001", "pagu": "10.00"}),
         ("/api/v1/interventions/", {"region": "36.03", "fiscal_year": 2024, "name": "X"}),
         ("/api/v1/obstacles/", {"region": "36.03", "fiscal_year": 2024, "title": "X",
                                 "category": "data"}),
@@ -40,7 +40,7 @@ def test_it_refuses_lines_interventions_obstacles_for_another_region(
         ("/api/v1/budget-lines/", lambda w: {
             "fiscal_year": 2024, "region": "36.02", "unit": w.units["36.03"].pk,
             "sub_kegiatan": "1.06.05.2.02.0001", "funding_source": "1.1",
-            "account": "5.1.06.01.01.0001", "pagu": "10.00", "package": "y"}),
+            "account": "5.1.06.01.01.0001", "pagu": "10.00"}),
         # a Tangerang budget line and partner unit in a Lebak intervention
         ("/api/v1/interventions/", lambda w: {
             "region": "36.02", "fiscal_year": 2024, "name": "X",
@@ -86,7 +86,7 @@ def test_a_province_unit_of_another_region_is_refused_even_for_province_writers(
     response = client.post("/api/v1/budget-lines/", {
         "fiscal_year": 2024, "region": "36.02", "unit": world.units["36.03"].pk,
         "sub_kegiatan": "1.06.05.2.02.0001", "funding_source": "1.1",
-        "account": "5.1.06.01.01.0001", "pagu": "10.00", "package": "z"}, format="json")
+        "account": "5.1.06.01.01.0001", "pagu": "10.00"}, format="json")
     assert response.status_code == 403
     assert _counts() == before
 

@@ -5,6 +5,7 @@ import pytest
 
 from budgets.models import Tag, TagSource
 from tests.factories import (
+    AccountFactory,
     BudgetLineFactory,
     DecisionFactory,
     InterventionFactory,
@@ -25,7 +26,8 @@ def _make(kind: str, n: int, banten):
     other = UnitFactory(region=banten["36.02"], region_id="36.02", code="1.06.0.00.0.00.02.0000")
     for i in range(n):
         if kind in ("budget-lines", "tags", "nomenclature"):
-            line = BudgetLineFactory(unit=unit, sub_unit=unit, package=f"p{i}")
+            line = BudgetLineFactory(unit=unit, sub_unit=unit,
+                                     account=AccountFactory(code=f"5.1.06.01.01.{i + 1:04d}"))
             Tag.objects.create(budget_line=line, pillar=pillar(), source=TagSource.PERSON, reason="x")
         elif kind == "units":
             UnitFactory(region=banten["36.02"], region_id="36.02", code=f"2.07.0.00.0.00.{i + 1:02d}.0000")

@@ -15,6 +15,7 @@ import pytest
 
 from django.apps import apps
 
+from budgets.stages import Stage
 from tests.api.conftest import ROLES, WRITERS_OF_LEBAK
 
 _counter = itertools.count(1)
@@ -39,10 +40,12 @@ class Endpoint:
 
 def _line_payload(w):
     return {
-        "fiscal_year": 2024, "stage": "murni", "region": "36.02",
+        "fiscal_year": 2024, "region": "36.02",
         "unit": w.units["36.02"].pk, "sub_kegiatan": "1.06.05.2.02.0001",
         "funding_source": "1.1", "account": "5.1.06.01.01.0001",
-        "package": f"P-{_n()}", "pagu": "2500000.00", "realisasi": "0.00",
+        # a stage of its own keeps each created line's natural key apart
+        "stage": Stage.values[_n() % len(Stage.values)], "pagu": "2500000.00",
+        "realisasi": "0.00",
         "reason": "uji API",
     }
 
@@ -74,7 +77,7 @@ ENDPOINTS = [
              lambda o: o.code, patch=lambda w: {"name": "Y"}, delete=True),
     Endpoint("budget-lines", "budgets.BudgetLine", lambda w: w.lines["36.02"],
              create=_line_payload, update=_line_payload,
-             patch=lambda w: {"package_name": "Paket uji", "pagu": "123.45"}, delete=True,
+             patch=lambda w: {"pagu": "123.45"}, delete=True,
              actions=[("get", "summary/?group_by=region,pillar", None, False)]),
     Endpoint("tags", "budgets.Tag", lambda w: w.tags["36.02"],
              create=lambda w: {"budget_lines": [w.lines["36.02"].pk],

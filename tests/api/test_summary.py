@@ -12,7 +12,12 @@ from budgets.models import BudgetLine, Tag, TagSource
 from budgets.selectors import GROUP_KEYS
 from budgets.services import line_classification_refresh
 from programs.models import Pillar
-from tests.factories import BudgetLineFactory, NomenclatureFactory, UnitFactory
+from tests.factories import (
+    AccountFactory,
+    BudgetLineFactory,
+    NomenclatureFactory,
+    UnitFactory,
+)
 
 
 def _dataset(banten):
@@ -30,7 +35,7 @@ def _dataset(banten):
         line = BudgetLineFactory(
             region_id=region, unit=unit, sub_unit=unit, sub_kegiatan=sub,
             fiscal_year=sub.fiscal_year, stage=rng.choice(["murni", "perubahan"]),
-            package=f"p{i}",
+            account=AccountFactory(code=f"5.1.06.01.01.{i + 1:04d}"),
             pagu=Decimal(rng.randint(0, 10**13)) / 100,
             realisasi=Decimal(rng.randint(0, 10**12)) / 100,
         )

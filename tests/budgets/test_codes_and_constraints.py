@@ -67,7 +67,7 @@ def test_a_budget_line_natural_key_is_unique(banten):
     duplicate = BudgetLine(
         fiscal_year=line.fiscal_year, stage=line.stage, region=line.region, unit=line.unit,
         sub_unit=line.sub_unit, sub_kegiatan=line.sub_kegiatan,
-        funding_source=line.funding_source, account=line.account, package=line.package,
+        funding_source=line.funding_source, account=line.account,
         pagu=Decimal("5"),
     )
     with pytest.raises(ValidationError) as info:
@@ -77,11 +77,9 @@ def test_a_budget_line_natural_key_is_unique(banten):
         duplicate.save()
 
 
-def test_another_package_is_another_line(banten):
-    line = BudgetLineFactory(package="")
-    BudgetLineFactory(
-        unit=line.unit, sub_kegiatan=line.sub_kegiatan, package="P-2"
-    )
+def test_another_stage_is_another_line(banten):
+    line = BudgetLineFactory()
+    BudgetLineFactory(unit=line.unit, sub_kegiatan=line.sub_kegiatan, stage="pergeseran-01")
     assert BudgetLine.objects.count() == 2
 
 

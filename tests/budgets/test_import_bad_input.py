@@ -2,6 +2,7 @@
 nothing written (row counts before and after), and this process still alive."""
 
 import os
+from decimal import Decimal
 
 import pytest
 
@@ -127,12 +128,17 @@ def test_a_totals_row_that_does_not_match_is_refused(data_staff):
     assert BudgetLine.objects.count() == 0
 
 
-def test_duplicate_natural_keys_are_errors(data_staff):
+def test_rows_sharing_a_natural_key_are_summed_into_one_line(data_staff):
+    """SIPD writes one row per paket/kelompok or standar harga item: distinct money
+    (SIPD_IMPORT.md 1.1), summed exactly, the rows kept as the line's detail."""
     batch = upload(data_staff, _duplicate(), commit=True)
-    assert batch.status == ImportStatus.REJECTED
-    dup = [e for e in batch.errors if e["code"] == "duplicate_key"]
-    assert dup and dup[0]["row"] == 4
-    assert BudgetLine.objects.count() == 0
+    assert batch.status == ImportStatus.COMMITTED
+    assert BudgetLine.objects.count() == 2
+    assert any(w["code"] == "rows_summed" for w in batch.warnings)
+    summed = max(BudgetLine.objects.all(), key=lambda line: len(line.items))
+    assert len(summed.items) == 2
+    assert summed.pagu == sum(Decimal(i["amount"]) for i in summed.items)
+    assert sorted(i["row"] for i in summed.items) == [2, 4]
 
 
 def test_a_declared_huge_dimension_over_a_small_file_reads_the_real_rows(data_staff):

@@ -18,8 +18,9 @@ from django.db import OperationalError, connection
 from django.db.models import Sum
 from django.utils import timezone
 
-from budgets import import_faults, imports, tasks
+from budgets import imports, tasks
 from budgets.importers import reader
+from budgets.imports import faults as import_faults
 from budgets.models import BudgetLine, ImportBatch, ImportStatus
 
 from .import_helpers import sample_path, upload
@@ -301,7 +302,9 @@ def test_two_commits_of_one_file_at_the_same_moment(reference_data, data_staff):
     barrier = threading.Barrier(2)
     outcome = {}
 
-    real_plan_for = imports._plan_for
+    from budgets.imports import plan as plan_module
+
+    real_plan_for = plan_module.plan_for
 
     def plan_then_wait(batch_, **kwargs):
         plan = real_plan_for(batch_, **kwargs)
@@ -320,7 +323,7 @@ def test_two_commits_of_one_file_at_the_same_moment(reference_data, data_staff):
             connections.close_all()
 
     threads = [threading.Thread(target=commit, args=(x,)) for x in (a, b)]
-    with mock.patch.object(imports, "_plan_for", plan_then_wait):
+    with mock.patch.object(plan_module, "plan_for", plan_then_wait):
         for t in threads:
             t.start()
         for t in threads:

@@ -16,6 +16,7 @@ from budgets.models import (
     ImportStatus,
     LineOrigin,
     Nomenclature,
+    RealisationDocument,
     Tag,
     Unit,
     UnitKind,
@@ -90,7 +91,7 @@ def test_a_newer_export_replaces_line_by_line_and_rollback_restores_exactly(data
     newer = upload(data_staff, rekap_bytes(rows=rows))
     assert (newer.created, newer.updated, newer.unchanged, newer.removed) == (1, 1, 2, 1)
     assert newer.preview["changed"][0]["old"] == "1250000000.00"
-    assert newer.preview["changed"][0]["new"] == "999000000"
+    assert newer.preview["changed"][0]["new"] == "999000000.00"
     imports.import_batch_commit(user=data_staff, batch=newer)
     assert BudgetLine.objects.count() == 4
     assert BudgetLine.objects.filter(pagu=Decimal("999000000"), import_batch=newer).exists()
@@ -104,7 +105,7 @@ def test_lines_without_a_package_commit_and_come_back_unchanged(data_staff):
     batch = upload(data_staff, rekap_bytes(rows=rekap_rows(
         3, **{"PAKET/KELOMPOK": None, "NAMA PAKET/KELOMPOK": None})), commit=True)
     assert batch.status == ImportStatus.COMMITTED and batch.created == 3
-    assert set(BudgetLine.objects.values_list("package", "package_name")) == {("", "")}
+    assert all(items == [] for items in BudgetLine.objects.values_list("items", flat=True))
     before = line_state()
     again = upload(data_staff, rekap_bytes(rows=rekap_rows(
         3, **{"PAKET/KELOMPOK": None, "NAMA PAKET/KELOMPOK": None})), commit=True)
@@ -186,20 +187,22 @@ def test_realisasi_is_summed_and_spread_over_matching_lines(data_staff):
                                          REALISASI_HEADERS] + real)])
     batch = upload(data_staff, data, commit=True, commit_valid_only=True)
     assert batch.kind == "realisasi" and batch.status == ImportStatus.COMMITTED
-    assert [e["code"] for e in batch.errors] == ["realisasi_no_line"]
+    # Spending on a key with no budget line is kept, never dropped: realisasi tanpa pagu.
+    assert batch.errors == []
+    assert [w["code"] for w in batch.warnings if w["code"] == "realisasi_without_pagu"]
+    assert RealisationDocument.objects.count() == 3
     values = sorted(BudgetLine.objects.values_list("pagu", "realisasi"))
     # 2.000.000 spread 1:3 by pagu.
     assert values == [(Decimal("1250000000.00"), Decimal("500000.00")),
                       (Decimal("3750000000.00"), Decimal("1500000.00"))]
     imports.import_batch_rollback(user=data_staff, batch=batch)
     assert set(BudgetLine.objects.values_list("realisasi", flat=True)) == {Decimal("0")}
+    assert not RealisationDocument.objects.exists()
 
 
 def test_spread_rounding_keeps_the_exact_total():
-    lines = [(1, None, None, None, None, None, None, Decimal("1")),
-             (2, None, None, None, None, None, None, Decimal("1")),
-             (3, None, None, None, None, None, None, Decimal("1"))]
-    shares = dict(imports._spread(Decimal("100.00"), lines))
+    lines = [(1, Decimal("1")), (2, Decimal("1")), (3, Decimal("1"))]
+    shares = dict(imports.spread(Decimal("100.00"), lines))
     assert sum(shares.values()) == Decimal("100.00")
     assert sorted(shares.values()) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
 
@@ -285,7 +288,7 @@ def test_commit_reuses_the_preview_parse_without_reading_the_workbook(
     from budgets import importers
 
     batch = upload(data_staff, sample_path())
-    kept = imports._parsed_path(batch)
+    kept = imports.parsed_path(batch)
     assert batch.status == ImportStatus.PREVIEW and os.path.exists(kept)
 
     def no_second_read(*a, **kw):
@@ -306,14 +309,14 @@ def test_a_tampered_or_foreign_kept_parse_is_ignored_and_the_file_read_again(dat
     other = upload(data_staff, rekap_bytes(3), name="lain.xlsx")
     # The other batch's kept parse (valid signature, but for other content) put
     # in place of the first's must not be taken: the file is read again.
-    os.replace(imports._parsed_path(other), imports._parsed_path(first))
+    os.replace(imports.parsed_path(other), imports.parsed_path(first))
     imports.import_batch_commit(user=data_staff, batch=first)
     first.refresh_from_db()
     assert first.status == ImportStatus.COMMITTED and first.created == 60
     assert BudgetLine.objects.count() == 60
     # A damaged one too.
     third = upload(data_staff, rekap_bytes(3), name="lagi.xlsx", region="36.02")
-    path = imports._parsed_path(third)
+    path = imports.parsed_path(third)
     with open(path, "r+b") as f:
         f.seek(100)
         f.write(b"\x00" * 16)
@@ -329,4 +332,4 @@ def test_a_rejected_preview_keeps_no_parse(data_staff):
     rows[1][REKAP_HEADERS.index("PAGU")] = "bukan angka"
     batch = upload(data_staff, rekap_bytes(rows=rows))
     assert batch.status == ImportStatus.REJECTED
-    assert not os.path.exists(imports._parsed_path(batch))
+    assert not os.path.exists(imports.parsed_path(batch))

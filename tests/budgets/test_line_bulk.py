@@ -1,6 +1,6 @@
 """The bulk line writer of the import commit on PostgreSQL (budgets.line_bulk):
-the same lines, summary and foreign keys whether row checks are switched off
-for the insert (set-based parent check) or not (a role without the privilege)."""
+a plain database role, every foreign key checked by PostgreSQL, the same lines
+as the portable writer, and a clear refusal when a parent is gone."""
 
 from decimal import Decimal
 
@@ -39,32 +39,35 @@ def _summary_matches_lines() -> None:
     assert lines == summary == Decimal("25000000000")
 
 
-@pytest.fixture
-def spy_bulk(monkeypatch):
-    seen = []
-    real = line_bulk._bulk_mode
-
-    def spy(cur):
-        seen.append(real(cur))
-        return seen[-1]
-
-    monkeypatch.setattr(line_bulk, "_bulk_mode", spy)
-    return seen
+def _plain_role(cur) -> None:
+    """A role that is no superuser and has no grant beyond its tables (rolled back
+    with the test)."""
+    cur.execute("CREATE ROLE tkpkd_test_plain NOLOGIN")
+    cur.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO tkpkd_test_plain")
+    cur.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO tkpkd_test_plain")
+    cur.execute("SELECT current_database()")
+    cur.execute(f'GRANT TEMP ON DATABASE "{cur.fetchone()[0]}" TO tkpkd_test_plain')
+    cur.execute("SET ROLE tkpkd_test_plain")
 
 
 @on_postgres[0]
 @on_postgres[1]
-def test_a_superuser_role_inserts_without_row_checks_and_keeps_every_constraint(
-    data_staff, spy_bulk
-):
+def test_a_plain_role_commits_with_every_foreign_key_checked(data_staff):
+    """No superuser, no special grant: the import never changes the replication
+    role, and every foreign key of the lines table stays as it is."""
     keys_before = _foreign_keys()
-    batch = upload(data_staff, sample_path(), commit=True)
-    assert batch.status == ImportStatus.COMMITTED and batch.created == 60
-    assert spy_bulk == [True]
-    assert _foreign_keys() == keys_before  # nothing dropped, nothing left NOT VALID
     with connection.cursor() as cur:
-        cur.execute("SHOW session_replication_role")
-        assert cur.fetchone()[0] == "origin"  # switched back after the insert
+        _plain_role(cur)
+    try:
+        batch = upload(data_staff, sample_path(), commit=True)
+        with connection.cursor() as cur:
+            cur.execute("SHOW session_replication_role")
+            assert cur.fetchone()[0] == "origin"
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("RESET ROLE")
+    assert batch.status == ImportStatus.COMMITTED and batch.created == 60
+    assert _foreign_keys() == keys_before
     runs = ImportLineChange.objects.filter(batch=batch, action="created")
     assert runs.count() == 1  # one insert: one run of consecutive ids
     assert sorted(runs.get().line_ids) == sorted(
@@ -74,36 +77,15 @@ def test_a_superuser_role_inserts_without_row_checks_and_keeps_every_constraint(
 
 @on_postgres[0]
 @on_postgres[1]
-def test_a_role_without_the_privilege_gets_row_checks_and_the_same_result(
-    data_staff, spy_bulk
-):
-    """A plain role (not superuser, no GRANT SET ON PARAMETER) commits the same lines."""
-    with connection.cursor() as cur:
-        cur.execute("CREATE ROLE tkpkd_test_plain NOLOGIN")  # rolled back with the test
-        cur.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO tkpkd_test_plain")
-        cur.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO tkpkd_test_plain")
-        cur.execute("SELECT current_database()")
-        cur.execute(f'GRANT TEMP ON DATABASE "{cur.fetchone()[0]}" TO tkpkd_test_plain')
-        cur.execute("SET ROLE tkpkd_test_plain")
-    try:
-        batch = upload(data_staff, sample_path(), commit=True)
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("RESET ROLE")
-    assert spy_bulk == [False]
-    assert batch.status == ImportStatus.COMMITTED and batch.created == 60
-    _summary_matches_lines()
+def test_the_postgres_and_portable_writers_give_identical_lines(data_staff, monkeypatch):
+    from budgets.imports import commit
 
-
-@on_postgres[0]
-@on_postgres[1]
-def test_both_paths_write_identical_lines(data_staff, monkeypatch):
     upload(data_staff, sample_path(), commit=True)
-    fast = [row[1:] for row in line_state()]  # without ids
+    fast = [row[1:] for row in line_state()]
     BudgetSummary.objects.all().delete()
     ImportLineChange.objects.all().delete()
     BudgetLine.objects.all().delete()
-    monkeypatch.setattr(line_bulk, "_bulk_mode", lambda cur: False)
+    monkeypatch.setattr(commit.connection, "vendor", "sqlite")
     upload(data_staff, sample_path(), commit=True)
     slow = [row[1:] for row in line_state()]
     strip = [
@@ -119,23 +101,20 @@ def test_both_paths_write_identical_lines(data_staff, monkeypatch):
 @on_postgres[0]
 @on_postgres[1]
 def test_a_parent_gone_before_the_insert_refuses_the_whole_write(data_staff):
+    from django.db import IntegrityError
+
     batch = upload(data_staff, sample_path(), commit=True)
     line = BudgetLine.objects.first()
     before = BudgetLine.objects.count()
     missing_unit = Unit.objects.order_by("-pk").first().pk + 1000
     columns = [[missing_unit], [line.sub_unit_id], [line.sub_kegiatan_id],
-               [line.funding_source_id], [line.account_id], ["X-1"], [""],
+               [line.funding_source_id], [line.account_id], ["[]"],
                [Decimal("1.00")], [Decimal("0.00")]]
-    parents = {
-        "units": {missing_unit, line.sub_unit_id}, "nomenclature": {line.sub_kegiatan_id},
-        "funding_sources": {line.funding_source_id}, "accounts": {line.account_id},
-        "region": line.region_id, "batch": batch.pk,
-    }
-    with pytest.raises(line_bulk.MissingParent, match="budgets_unit"):
+    with pytest.raises(IntegrityError, match="budgets_unit"):
         with transaction.atomic():
             line_bulk.lines_write_pg(
                 batch_id=batch.pk, region_id=line.region_id, fiscal_year=line.fiscal_year,
-                stage=line.stage, columns=columns, parents=parents, set_realisasi=False,
+                stage="perubahan", columns=columns, set_realisasi=False, only_new=True,
             )
     assert BudgetLine.objects.count() == before
 
@@ -178,15 +157,16 @@ def test_a_parent_deleted_during_the_commit_refuses_the_batch_with_a_message(
     data_staff, monkeypatch
 ):
     from budgets import imports
+    from budgets.imports import commit
 
     batch = upload(data_staff, sample_path())
-    real = line_bulk._lock_parents
+    real = commit._id_columns
 
-    def gone(cur, parents):
-        parents = dict(parents, accounts=set(parents["accounts"]) | {10**12})
-        return real(cur, parents)
+    def gone(refs, lines):
+        unit, sub_unit, sub_kegiatan, source, account = real(refs, lines)
+        return unit, sub_unit, sub_kegiatan, source, [10**12] * len(account)
 
-    monkeypatch.setattr(line_bulk, "_lock_parents", gone)
+    monkeypatch.setattr(commit, "_id_columns", gone)
     with pytest.raises(imports.ImportRefused) as exc:
         imports.import_batch_commit(user=data_staff, batch=batch)
     assert "tidak ada yang tersimpan" in exc.value.message
@@ -202,14 +182,15 @@ def test_a_key_taken_meanwhile_refuses_the_batch_with_a_message(data_staff, monk
     from django.db import IntegrityError
 
     from budgets import imports
+    from budgets.imports import commit
 
     batch = upload(data_staff, sample_path())
 
     def taken(**kwargs):
         raise IntegrityError('duplicate key value violates "budget_line_natural_key"')
 
-    monkeypatch.setattr(imports, "lines_write_pg", taken)
-    monkeypatch.setattr(imports, "_write_lines_orm", lambda *a, **k: taken())
+    monkeypatch.setattr(commit, "lines_write_pg", taken)
+    monkeypatch.setattr(commit, "_write_lines_orm", lambda *a, **k: taken())
     with pytest.raises(imports.ImportRefused) as exc:
         imports.import_batch_commit(user=data_staff, batch=batch)
     assert "Simpan ulang" in exc.value.message and exc.value.status == 409

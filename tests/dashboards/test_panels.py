@@ -12,7 +12,7 @@ from budgets.models import BudgetLine, BudgetSummary, SummaryDirty
 from budgets.summary import budget_summary_refresh
 from dashboards.selectors import dashboard_data, dashboard_filters
 from tests.dashboards.util import make_unit
-from tests.factories import BudgetLineFactory, pillar
+from tests.factories import AccountFactory, BudgetLineFactory, pillar
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,8 @@ def test_summary_table_and_lines_agree_to_the_rupiah(banten, official, settings)
     for n, amount in enumerate(["1000000.01", "2500000.55", "333.33"]):
         BudgetLineFactory(
             region_id="36.02", unit=unit, sub_unit=unit, pagu=Decimal(amount),
-            realisasi=(Decimal(amount) / 3).quantize(Decimal("0.01")), pillar=pillar(), package=str(n),
+            realisasi=(Decimal(amount) / 3).quantize(Decimal("0.01")), pillar=pillar(),
+            account=AccountFactory(code=f"5.1.06.01.01.{n + 10:04d}"),
         )
     other = make_unit("36.03")
     BudgetLineFactory(region_id="36.03", unit=other, sub_unit=other, fiscal_year=2023, pagu=Decimal("7.77"))
@@ -118,7 +119,8 @@ def test_a_write_outside_the_services_makes_readers_use_the_lines(banten, offici
     unit = make_unit("36.02")
     BudgetLineFactory(region_id="36.02", unit=unit, sub_unit=unit, pagu=Decimal("100"))
     budget_summary_refresh()
-    BudgetLineFactory(region_id="36.02", unit=unit, sub_unit=unit, pagu=Decimal("50"), package="x")
+    BudgetLineFactory(region_id="36.02", unit=unit, sub_unit=unit, pagu=Decimal("50"),
+                      account=AccountFactory(code="5.1.06.01.01.0002"))
     summary = budget_selectors.budget_line_summary(user=official, filters={"region": "36.02"})
     assert summary.pagu == Decimal("150")
 

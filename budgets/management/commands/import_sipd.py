@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.context import audit_via
 from budgets import imports
-from budgets.models import ImportStatus, Stage
+from budgets.models import ImportStatus
 from budgets.money import format_rupiah
 
 
@@ -32,7 +32,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="berkas .xlsx hasil unduhan SIPD")
         parser.add_argument("--region", help="kode wilayah pemilik data, mis. 36 atau 36.02")
-        parser.add_argument("--stage", default=Stage.MURNI, choices=Stage.values)
+        parser.add_argument(
+            "--stage", default="",
+            help="tahapan: murni, pergeseran-01.., perubahan, perubahan-pergeseran-01.. "
+                 "(atau 'Pergeseran 2'); kosong: dari kolom TAHAPAN berkas, bila tidak ada murni",
+        )
         parser.add_argument("--year", type=int, help="tahun anggaran bila berkas tidak menyebutnya")
         parser.add_argument("--dry-run", action="store_true", help="hanya pratinjau")
         parser.add_argument("--commit-valid-only", action="store_true",

@@ -40,7 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ImportBatch, ImportStatus
+from ..models import ImportBatch, ImportStatus
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def import_sweep(*, now=None, enqueue: bool = True) -> dict:
     now (so it is not queued again every minute); at the cap it is marked
     failed with a message. Returns the batch ids per outcome.
     """
-    from . import tasks
+    from .queue import enqueue_commit, enqueue_process
 
     now = now or timezone.now()
     cutoff = now - sweep_after()
@@ -213,11 +213,11 @@ def import_sweep(*, now=None, enqueue: bool = True) -> dict:
         if batch.status == ImportStatus.COMMITTING:
             user_id = (batch.preview or {}).get("commit_user") or batch.uploaded_by_id
             transaction.on_commit(
-                lambda pk=batch.pk, uid=user_id: tasks.import_batch_commit.delay(pk, uid)
+                lambda pk=batch.pk, uid=user_id: enqueue_commit(pk, uid)
             )
         else:
             transaction.on_commit(
-                lambda pk=batch.pk: tasks.import_batch_process.delay(pk)
+                lambda pk=batch.pk: enqueue_process(pk)
             )
     return outcome
 
