@@ -6,16 +6,25 @@
   map and the convergence matrix have something to show;
 - interventions, roadmaps with actions, obstacles and one Rakor meeting.
 
-Every record is flagged ``is_demo`` and every name says "DATA CONTOH" where it is
-shown. All amounts are made up. Running it twice changes nothing.
+Every record is flagged ``is_demo``; the coordination records say "DATA CONTOH" in
+their names. All amounts are made up. The nomenclature, account and funding source
+codes and names are real ones, read from ``demo_data/nomenclature_real.csv`` (SIPD RI
+exports of Kabupaten Buru, MIT licence: see ``demo_data/README.md``), so a real import
+never meets a demo name that contradicts its file. Unit codes follow SIPD's shape
+(``1.06.0.00.0.00.01.0000``, a UPTD ``...0001``, combined OPD carrying a second
+bidang such as ``1.01.2.22.0.00.01.0000``); unit names are the region's own.
+Running it twice changes nothing.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -44,7 +53,7 @@ from roadmap.models import (
     RoadmapAction,
 )
 
-from .codes import account_group
+from .codes import account_group, ancestors
 from .models import (
     Account,
     BudgetLine,
@@ -71,23 +80,25 @@ USERS = [
     ("pejabat", "Pejabat (Pj Sekda)", Role.PEJABAT, "36", False),
 ]
 
-# SKPD code, name, short name, bidang, pillar, strategy, sub kegiatan suffixes
+# SKPD code, name, short name, bidang, pillar, strategy. Codes are shaped as SIPD's:
+# a combined OPD carries its second bidang (2.22 kebudayaan, 3.32 transmigrasi, 3.30
+# perdagangan, 5.05 penelitian dan pengembangan) in the second and third parts.
 OPD = [
     ("1.06.0.00.0.00.01.0000", "Dinas Sosial", "Dinsos", "1.06", "jaminan_sosial", "pengurangan_beban"),
     ("1.02.0.00.0.00.01.0000", "Dinas Kesehatan", "Dinkes", "1.02", "jaminan_sosial", "pengurangan_beban"),
     ("1.04.0.00.0.00.01.0000", "Dinas Perumahan Rakyat dan Kawasan Permukiman", "Disperkim", "1.04", "kebutuhan_pokok", "penurunan_kantong"),
-    ("2.07.0.00.0.00.01.0000", "Dinas Tenaga Kerja dan Transmigrasi", "Disnakertrans", "2.07", "budaya_usaha", "peningkatan_pendapatan"),
+    ("2.07.3.32.0.00.01.0000", "Dinas Tenaga Kerja dan Transmigrasi", "Disnakertrans", "2.07", "budaya_usaha", "peningkatan_pendapatan"),
     ("2.09.0.00.0.00.01.0000", "Dinas Ketahanan Pangan", "DKP", "2.09", "kebutuhan_pokok", "pengurangan_beban"),
     ("2.13.0.00.0.00.01.0000", "Dinas Pemberdayaan Masyarakat dan Desa", "DPMD", "2.13", "budaya_usaha", "peningkatan_pendapatan"),
     ("2.17.0.00.0.00.01.0000", "Dinas Koperasi dan UKM", "Dinkop UKM", "2.17", "budaya_usaha", "peningkatan_pendapatan"),
     ("3.27.0.00.0.00.01.0000", "Dinas Pertanian", "Distan", "3.27", "budaya_usaha", "peningkatan_pendapatan"),
     ("3.25.0.00.0.00.01.0000", "Dinas Kelautan dan Perikanan", "DKP Kelautan", "3.25", "budaya_usaha", "peningkatan_pendapatan"),
-    ("1.01.0.00.0.00.01.0000", "Dinas Pendidikan dan Kebudayaan", "Dindikbud", "1.01", "jaminan_sosial", "pengurangan_beban"),
+    ("1.01.2.22.0.00.01.0000", "Dinas Pendidikan dan Kebudayaan", "Dindikbud", "1.01", "jaminan_sosial", "pengurangan_beban"),
     ("1.03.0.00.0.00.01.0000", "Dinas Pekerjaan Umum dan Penataan Ruang", "DPUPR", "1.03", "kebutuhan_pokok", "penurunan_kantong"),
     ("2.08.0.00.0.00.01.0000", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "DP3AKKB", "2.08", "jaminan_sosial", "pengurangan_beban"),
     ("2.12.0.00.0.00.01.0000", "Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil", "2.12", "jaminan_sosial", "pengurangan_beban"),
-    ("3.31.0.00.0.00.01.0000", "Dinas Perindustrian dan Perdagangan", "Disperindag", "3.31", "budaya_usaha", "peningkatan_pendapatan"),
-    ("5.01.0.00.0.00.01.0000", "Badan Perencanaan Pembangunan Daerah", "Bappeda", "5.01", "kebutuhan_pokok", "penurunan_kantong"),
+    ("3.31.3.30.0.00.01.0000", "Dinas Perindustrian dan Perdagangan", "Disperindag", "3.31", "budaya_usaha", "peningkatan_pendapatan"),
+    ("5.01.5.05.0.00.01.0000", "Badan Perencanaan Pembangunan Daerah", "Bappeda", "5.01", "kebutuhan_pokok", "penurunan_kantong"),
     ("3.26.0.00.0.00.01.0000", "Dinas Pariwisata", "Dispar", "3.26", "budaya_usaha", "peningkatan_pendapatan"),
 ]
 # The 9 OPD that carry the 2024 plan, each with one UPTD.
@@ -103,47 +114,51 @@ UPTD_NAMES = [
     "UPTD Balai Benih Induk Padi",
     "UPTD Pelabuhan Perikanan Pantai",
 ]
-PROGRAM_BY_BIDANG = {
-    "1.06": ("05", "Program Perlindungan dan Jaminan Sosial"),
-    "1.02": ("02", "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya Kesehatan Masyarakat"),
-    "1.04": ("02", "Program Pengembangan Perumahan"),
-    "2.07": ("03", "Program Pelatihan Kerja dan Produktivitas Tenaga Kerja"),
-    "2.09": ("02", "Program Peningkatan Diversifikasi dan Ketahanan Pangan Masyarakat"),
-    "2.13": ("05", "Program Pemberdayaan Lembaga Kemasyarakatan, Lembaga Adat dan Masyarakat Hukum Adat"),
-    "2.17": ("07", "Program Pemberdayaan Usaha Menengah, Usaha Kecil, dan Usaha Mikro"),
-    "3.27": ("03", "Program Penyediaan dan Pengembangan Prasarana Pertanian"),
-    "3.25": ("03", "Program Pengelolaan Perikanan Tangkap"),
-    "1.01": ("02", "Program Pengelolaan Pendidikan"),
-    "1.03": ("05", "Program Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum"),
-    "2.08": ("02", "Program Pemberdayaan Perempuan"),
-    "2.12": ("02", "Program Pendaftaran Penduduk"),
-    "3.31": ("03", "Program Pengembangan Industri"),
-    "5.01": ("02", "Program Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah"),
-    "3.26": ("02", "Program Peningkatan Daya Tarik Destinasi Pariwisata"),
-}
-BIDANG_NAMES = {
-    "1.01": "Pendidikan", "1.02": "Kesehatan", "1.03": "Pekerjaan Umum dan Penataan Ruang",
-    "1.04": "Perumahan dan Kawasan Permukiman", "1.06": "Sosial", "2.07": "Tenaga Kerja",
-    "2.08": "Pemberdayaan Perempuan dan Perlindungan Anak", "2.09": "Pangan",
-    "2.12": "Administrasi Kependudukan dan Pencatatan Sipil",
-    "2.13": "Pemberdayaan Masyarakat dan Desa", "2.17": "Koperasi, Usaha Kecil, dan Menengah",
-    "3.25": "Kelautan dan Perikanan", "3.26": "Pariwisata", "3.27": "Pertanian",
-    "3.31": "Perindustrian", "5.01": "Perencanaan",
-}
-URUSAN_NAMES = {
-    "1": "Urusan Pemerintahan Wajib yang Berkaitan dengan Pelayanan Dasar",
-    "2": "Urusan Pemerintahan Wajib yang Tidak Berkaitan dengan Pelayanan Dasar",
-    "3": "Urusan Pemerintahan Pilihan",
-    "5": "Unsur Penunjang Urusan Pemerintahan",
-}
-ACCOUNTS = [
-    ("5.1.06.01.01.0001", "Belanja Bantuan Sosial Uang kepada Individu"),
-    ("5.1.02.01.01.0052", "Belanja Makanan dan Minuman Rapat"),
-    ("5.1.02.02.01.0026", "Belanja Jasa Tenaga Administrasi"),
-    ("5.1.02.03.02.0035", "Belanja Pemeliharaan Bangunan Gedung"),
-    ("5.2.03.01.01.0001", "Belanja Modal Bangunan Gedung Tempat Tinggal"),
-]
-FUNDING = [("1.1", "Pendapatan Asli Daerah"), ("2.1", "Dana Alokasi Umum")]
+
+# Real codes and names (demo_data/README.md): every nomenclature, account and funding
+# source code the demo writes comes from this table, with its name.
+REAL_NAMES_CSV = Path(__file__).with_name("demo_data") / "nomenclature_real.csv"
+
+
+@dataclass(frozen=True)
+class RealNames:
+    # (year, level, code) -> name, as the real files give it
+    names: dict[tuple[int, str, str], str]
+    # bidang -> its sub kegiatan codes, in the table's order (one program per bidang)
+    sub_kegiatan: dict[str, list[str]]
+    accounts: list[str]
+    funding: list[str]
+
+    def name(self, year: int, level: str, code: str) -> str:
+        """The real name of ``code`` for ``year``, or for the nearest year the table has.
+
+        The table is of 2024; the demo's 2023 budget takes the 2024 names.
+        """
+        years = [y for (y, lv, c) in self.names if lv == level and c == code]
+        if not years:
+            raise KeyError(f"{level} {code} is not in {REAL_NAMES_CSV.name}")
+        nearest = min(years, key=lambda y: (abs(y - year), -y))
+        return self.names[(nearest, level, code)]
+
+
+@cache
+def real_names() -> RealNames:
+    names: dict[tuple[int, str, str], str] = {}
+    sub_kegiatan: dict[str, list[str]] = {}
+    accounts: list[str] = []
+    funding: list[str] = []
+    with REAL_NAMES_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            level, code = row["level"], row["code"]
+            names[(int(row["year"]), level, code)] = row["name"]
+            bucket = {"rekening": accounts, "sumber_dana": funding}.get(level)
+            if level == "sub_kegiatan":
+                bucket = sub_kegiatan.setdefault(code[:4], [])
+            if bucket is not None and code not in bucket:
+                bucket.append(code)
+    return RealNames(names, sub_kegiatan, accounts, funding)
+
+
 KABKOTA = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72", "36.73", "36.74"]
 KABKOTA_OPD = OPD[:6]
 
@@ -188,34 +203,22 @@ def _users() -> list[str]:
     return created
 
 
-def _nomenclature(year: int, bidang: str, level_digit: str, seq: int) -> Nomenclature:
-    urusan = bidang.split(".")[0]
-    prog_no, prog_name = PROGRAM_BY_BIDANG[bidang]
-    chain = [
-        ("urusan", urusan, URUSAN_NAMES[urusan]),
-        ("bidang", bidang, BIDANG_NAMES[bidang]),
-        ("program", f"{bidang}.{prog_no}", prog_name),
-        (
-            "kegiatan",
-            f"{bidang}.{prog_no}.{level_digit}.01",
-            f"Kegiatan Penanggulangan Kemiskinan {BIDANG_NAMES[bidang]} (DATA CONTOH)",
-        ),
-    ]
+def _nomenclature(year: int, bidang: str, seq: int) -> Nomenclature:
+    """The ``seq``-th (0-based) sub kegiatan of ``bidang``, with its real chain and names.
+
+    A bidang with fewer real sub kegiatan than lines per OPD cycles through them: the
+    lines stay distinct by account.
+    """
+    real = real_names()
+    codes = real.sub_kegiatan[bidang]
+    code = codes[seq % len(codes)]
     parent = None
-    for level, code, name in chain:
+    for level, node_code in [*ancestors(code), ("sub_kegiatan", code)]:
         parent, _ = Nomenclature.objects.get_or_create(
-            fiscal_year=year, level=level, code=code,
-            defaults={"name": name, "parent": parent},
+            fiscal_year=year, level=level, code=node_code,
+            defaults={"name": real.name(year, level, node_code), "parent": parent},
         )
-    code = f"{bidang}.{prog_no}.{level_digit}.01.{seq:04d}"
-    node, _ = Nomenclature.objects.get_or_create(
-        fiscal_year=year, level="sub_kegiatan", code=code,
-        defaults={
-            "name": f"Sub Kegiatan Contoh {seq} {BIDANG_NAMES[bidang]} (DATA CONTOH)",
-            "parent": parent,
-        },
-    )
-    return node
+    return parent
 
 
 def _unit(region: str, code: str, name: str, short: str, kind: str, parent=None) -> Unit:
@@ -228,7 +231,7 @@ def _unit(region: str, code: str, name: str, short: str, kind: str, parent=None)
 
 
 def _lines_for(
-    *, year: int, region: str, opd_rows, total: Decimal, rng: random.Random, level: str,
+    *, year: int, region: str, opd_rows, total: Decimal, rng: random.Random,
     with_uptd: bool, pillars, strategies, tagger, accounts, funding,
 ) -> tuple[int, int]:
     if BudgetLine.objects.filter(fiscal_year=year, region_id=region, is_demo=True).exists():
@@ -253,7 +256,7 @@ def _lines_for(
                 BudgetLine(
                     fiscal_year=year, stage=Stage.MURNI, region_id=region, unit=opd,
                     sub_unit=sub_unit,
-                    sub_kegiatan=_nomenclature(year, bidang, level, n + 1),
+                    sub_kegiatan=_nomenclature(year, bidang, n),
                     funding_source=funding[n % len(funding)],
                     account=accounts[(index + n) % len(accounts)],
                     pagu=pagu,
@@ -399,31 +402,37 @@ def demo_seed() -> DemoResult:
     pillars = {p.code: p for p in Pillar.objects.all()}
     strategies = {s.code: s for s in Strategy.objects.all()}
     focuses = {f.code: f for f in StrategyFocus.objects.all()}
+    real = real_names()
     accounts = []
-    for code, name in ACCOUNTS:
+    for code in real.accounts:
+        # Accounts and funding sources are not versioned by year: the 2024 names.
         account, _ = Account.objects.get_or_create(
-            code=code, defaults={"name": name, "group": account_group(code)}
+            code=code,
+            defaults={"name": real.name(2024, "rekening", code), "group": account_group(code)},
         )
         accounts.append(account)
     funding = [
-        FundingSource.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in FUNDING
+        FundingSource.objects.get_or_create(
+            code=code, defaults={"name": real.name(2024, "sumber_dana", code)}
+        )[0]
+        for code in real.funding
     ]
     rng = random.Random(3600)
     common = {"pillars": pillars, "strategies": strategies, "tagger": coordinator,
                   "accounts": accounts, "funding": funding}
     plans = [
-        (2023, PROVINCE, OPD, TOTALS[2023], "1", False),
-        (2024, PROVINCE, OPD_2024, TOTALS[2024], "1", True),
+        (2023, PROVINCE, OPD, TOTALS[2023], False),
+        (2024, PROVINCE, OPD_2024, TOTALS[2024], True),
     ]
     kab_rng = random.Random(3601)
     for code in KABKOTA:
         for year in (2023, 2024):
             total = Decimal(kab_rng.randrange(60, 240)) * Decimal(1_000_000_000)
-            plans.append((year, code, KABKOTA_OPD, total, "2", False))
-    for year, region, opd_rows, total, level, with_uptd in plans:
+            plans.append((year, code, KABKOTA_OPD, total, False))
+    for year, region, opd_rows, total, with_uptd in plans:
         created, existing = _lines_for(
             year=year, region=region, opd_rows=opd_rows, total=total, rng=rng,
-            level=level, with_uptd=with_uptd, **common,
+            with_uptd=with_uptd, **common,
         )
         result.lines_created += created
         result.lines_existing += existing
