@@ -69,12 +69,11 @@ def account_group(code: str) -> str:
 
 
 def canonical_code(code: str) -> str:
-    """A code with each numeric part's leading zeros dropped, for comparing years.
+    """A code with each part's leading zeros dropped, for comparing years: SIPD
+    widened account parts in 2026 (``5.1.02.03.03.0001`` and
+    ``5.1.02.03.003.00001`` are one account). The parser's rule
+    (``budgets.importers.codes.canonical_account_code``) is the one rule; the
+    code as written stays what a line shows."""
+    from .importers.codes import canonical_account_code
 
-    SIPD widened account parts in 2026: ``5.1.02.03.03.0001`` (2024) and
-    ``5.1.02.03.003.00001`` (2026) are the same account, and both give
-    ``5.1.2.3.3.1``. Funding source codes of other widths match the same way.
-    The code as written stays what a line shows.
-    """
-    parts = (code or "").strip().split(".")
-    return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
+    return canonical_account_code(code or "")

@@ -59,6 +59,7 @@ from .models import (
     BudgetLine,
     FundingSource,
     LineOrigin,
+    NameSource,
     Nomenclature,
     Stage,
     Tag,
@@ -216,7 +217,8 @@ def _nomenclature(year: int, bidang: str, seq: int) -> Nomenclature:
     for level, node_code in [*ancestors(code), ("sub_kegiatan", code)]:
         parent, _ = Nomenclature.objects.get_or_create(
             fiscal_year=year, level=level, code=node_code,
-            defaults={"name": real.name(year, level, node_code), "parent": parent},
+            defaults={"name": real.name(year, level, node_code), "parent": parent,
+                      "name_source": NameSource.DEMO},
         )
     return parent
 
@@ -225,7 +227,7 @@ def _unit(region: str, code: str, name: str, short: str, kind: str, parent=None)
     unit, _ = Unit.objects.get_or_create(
         region_id=region, code=code,
         defaults={"name": name, "short_name": short, "kind": kind, "parent": parent,
-                  "is_demo": True},
+                  "is_demo": True, "name_source": NameSource.DEMO},
     )
     return unit
 
@@ -408,12 +410,14 @@ def demo_seed() -> DemoResult:
         # Accounts and funding sources are not versioned by year: the 2024 names.
         account, _ = Account.objects.get_or_create(
             code=code,
-            defaults={"name": real.name(2024, "rekening", code), "group": account_group(code)},
+            defaults={"name": real.name(2024, "rekening", code), "group": account_group(code),
+                      "name_source": NameSource.DEMO},
         )
         accounts.append(account)
     funding = [
         FundingSource.objects.get_or_create(
-            code=code, defaults={"name": real.name(2024, "sumber_dana", code)}
+            code=code, defaults={"name": real.name(2024, "sumber_dana", code),
+                                 "name_source": NameSource.DEMO}
         )[0]
         for code in real.funding
     ]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,21 +80,27 @@ def import_create(request):
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     preview = batch.preview or {}
-
-    def more(kind: str, total: int) -> int:
-        return max(total - len(preview.get(kind, [])), 0)
-
+    # Every row of the preview, a page at a time, per kind (?baru=2&berubah=1&hilang=1).
+    pages = {
+        kind: imports.preview_page(batch, kind, page=_page_number(request.GET.get(param)))
+        for kind, param in (("new", "baru"), ("changed", "berubah"), ("gone", "hilang"))
+    }
+    untagged_url = ""
+    if batch.status == ImportStatus.COMMITTED and batch.kind == "rekap" and batch.created:
+        untagged_url = reverse("budgets:line-list") + "?" + urlencode({
+            "import_batch": batch.pk, "pillar": "none", "fiscal_year": batch.fiscal_year,
+            "stage": batch.stage, "region": batch.region_id,
+        })
     context = {
         "batch": batch,
+        "preview": preview,
         "running": batch.status in RUNNING,
         "groups": imports.errors_grouped(batch.errors or []),
         "warning_groups": imports.errors_grouped(batch.warnings or []),
-        "changed": preview.get("changed", []),
-        "new": preview.get("new", []),
-        "gone": preview.get("gone", []),
-        "more_changed": more("changed", batch.updated),
-        "more_new": more("new", batch.created),
-        "more_gone": more("gone", batch.removed),
+        "pages": pages,
+        "untagged_url": untagged_url,
+        "can_discard": batch.status in (ImportStatus.PREVIEW, ImportStatus.REJECTED,
+                                        ImportStatus.FAILED),
         "can_commit": batch.status == ImportStatus.PREVIEW and not batch.dry_run
         and (not batch.errors or batch.commit_valid_only),
         "can_commit_dry": batch.status == ImportStatus.PREVIEW and batch.dry_run
@@ -103,6 +110,28 @@ def import_detail(request, pk: int):
         if batch.progress_total else (100 if batch.status not in RUNNING else 0),
     }
     return render(request, "budgets/import_detail.html", context)
+
+
+def _page_number(value) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+@login_required
+@require_POST
+def import_discard(request, pk: int):
+    batch = _batch(request, pk)
+    try:
+        with audit_via("web"):
+            imports.import_batch_discard(user=request.user, batch=batch)
+    except imports.ImportRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Batch #%(id)d dibuang; tidak ada data yang berubah.")
+                         % {"id": batch.pk})
+    return redirect("budgets:import-detail", pk=batch.pk)
 
 
 @login_required

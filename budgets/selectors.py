@@ -319,3 +319,44 @@ def import_batch_list(*, user) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(access.readable_q(user)).select_related(
         "region", "uploaded_by"
     )
+
+
+def line_documents(*, line: BudgetLine):
+    """The realisation documents booked on a line's sub unit x sub kegiatan x
+    rekening (its realisation is their sum, split over the key's sumber dana lines
+    in proportion to pagu), newest first."""
+    from .models import RealisationDocument
+
+    return (
+        RealisationDocument.objects.filter(
+            region_id=line.region_id, fiscal_year=line.fiscal_year, sub_unit_id=line.sub_unit_id,
+            sub_kegiatan_id=line.sub_kegiatan_id, account_id=line.account_id,
+        )
+        .select_related("import_batch")
+        .order_by("-document_date", "-id")
+    )
+
+
+def realisation_without_pagu(*, region_id: str, fiscal_year: int):
+    """Spending on a sub unit x sub kegiatan x rekening that has no line in the
+    latest stage of the year (the budget in force): kept, never dropped or moved.
+    Rows: sub_unit, sub_kegiatan, account codes, amount, documents."""
+    from django.db.models import Count, Exists, Max, OuterRef, Sum
+
+    from .models import RealisationDocument
+
+    latest = BudgetLine.objects.filter(region_id=region_id, fiscal_year=fiscal_year).aggregate(
+        m=Max("stage"))["m"]
+    lines = BudgetLine.objects.filter(
+        region_id=region_id, fiscal_year=fiscal_year, stage=latest,
+        sub_unit_id=OuterRef("sub_unit_id"), sub_kegiatan_id=OuterRef("sub_kegiatan_id"),
+        account_id=OuterRef("account_id"),
+    )
+    return (
+        RealisationDocument.objects.filter(region_id=region_id, fiscal_year=fiscal_year)
+        .annotate(has_line=Exists(lines)).filter(has_line=False)
+        .values("sub_unit__code", "sub_unit__name", "sub_kegiatan__code",
+                "sub_kegiatan__name", "account__code")
+        .annotate(amount=Sum("amount"), documents=Count("id"))
+        .order_by("sub_unit__code", "sub_kegiatan__code", "account__code")
+    )

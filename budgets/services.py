@@ -4,23 +4,26 @@ applied once."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record, snapshot
 from regions import access
 
-from .codes import account_group, ancestors, level_of
+from .codes import account_group, ancestors, canonical_code, level_of
 from .models import (
     Account,
     BudgetLine,
     FundingSource,
     LineOrigin,
+    NameSource,
     Nomenclature,
     Tag,
     TagSource,
@@ -44,8 +47,29 @@ LINE_FIELDS = (
 # --- reference data -------------------------------------------------------
 
 
+def _typed_code(level: str, code: str, field: str) -> str:
+    """A code typed by hand, checked and normalised by the importer's own rule."""
+    from .importers import render
+    from .importers.codes import normalize_code
+
+    result = normalize_code(level, (code or "").strip())
+    if result.error or not result.value:
+        params = dict(result.params or {}, row="", column=field, value=code)
+        text_id, text_en = render(result.error or "required_value_empty", **params)
+        text = text_en if (get_language() or "id").startswith("en") else text_id
+        # The importer's sentence names a row and column; a form names its field.
+        raise ValidationError({field: re.sub(r"^(Baris|Row) [^:]*: ", "", text)})
+    return result.value
+
+
 def nomenclature_ensure(*, fiscal_year: int, code: str, name: str) -> Nomenclature:
-    """Get or create a code (and its ancestors, named by their code when unknown)."""
+    """An existing code of that year, or a new one marked as typed by hand (its
+    ancestors named by their code) that the next SIPD import of the year names.
+
+    A stored entry keeps its name: what one coordinator types never renames
+    what every region reads.
+    """
+    code = _typed_code("sub_kegiatan", code, "sub_kegiatan_code")
     level = level_of(code)
     if level is None:
         raise ValidationError({"code": _("Kode nomenklatur %(code)s tidak sah.") % {"code": code}})
@@ -55,13 +79,13 @@ def nomenclature_ensure(*, fiscal_year: int, code: str, name: str) -> Nomenclatu
             fiscal_year=fiscal_year,
             level=parent_level,
             code=parent_code,
-            defaults={"name": parent_code, "parent": parent},
+            defaults={"name": parent_code, "parent": parent, "name_source": NameSource.MANUAL},
         )
     node, created = Nomenclature.objects.get_or_create(
         fiscal_year=fiscal_year,
         level=level,
         code=code,
-        defaults={"name": name or code, "parent": parent},
+        defaults={"name": name or code, "parent": parent, "name_source": NameSource.MANUAL},
     )
     if created:
         node.full_clean()
@@ -69,15 +93,21 @@ def nomenclature_ensure(*, fiscal_year: int, code: str, name: str) -> Nomenclatu
 
 
 def account_ensure(*, code: str, name: str) -> Account:
+    """An existing account, or a new one marked as typed by hand (see above)."""
+    code = _typed_code("rekening", code, "account_code")
     account, created = Account.objects.get_or_create(
-        code=code, defaults={"name": name or code, "group": account_group(code)}
+        code=code, defaults={"name": name or code, "group": account_group(code),
+                             "canonical_code": canonical_code(code),
+                             "name_source": NameSource.MANUAL}
     )
     return account
 
 
 def funding_source_ensure(*, code: str, name: str) -> FundingSource:
+    code = _typed_code("sumber_dana", code, "funding_source")
     source, _created = FundingSource.objects.get_or_create(
-        code=code, defaults={"name": name or code}
+        code=code, defaults={"name": name or code, "canonical_code": canonical_code(code),
+                             "name_source": NameSource.MANUAL}
     )
     return source
 

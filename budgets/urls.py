@@ -17,6 +17,7 @@ urlpatterns = [
     path("impor/<int:pk>/progres/", import_views.import_progress, name="import-progress"),
     path("impor/<int:pk>/simpan/", import_views.import_commit, name="import-commit"),
     path("impor/<int:pk>/batalkan/", import_views.import_rollback, name="import-rollback"),
+    path("impor/<int:pk>/buang/", import_views.import_discard, name="import-discard"),
     path("impor/<int:pk>/kesalahan.xlsx", import_views.import_errors, name="import-errors"),
     path("impor/<int:pk>/berkas/", import_views.import_file, name="import-file"),
 ]

@@ -51,6 +51,7 @@ def line_detail(request, pk: int):
             "line": line,
             "tags": line.tags.select_related("pillar", "strategy", "created_by", "import_batch"),
             "history": audit_history(instance=line)[:50],
+            "documents": selectors.line_documents(line=line)[:200],
             "can_change": access.can_change(request.user, line.region_id),
         },
     )

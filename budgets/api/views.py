@@ -106,6 +106,32 @@ class ImportBatchViewSet(
         batch.refresh_from_db()
         return Response(self.get_serializer(batch).data)
 
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None, format=None):
+        """Throw away a batch that was never committed (preview, refused, failed)."""
+        batch = self.get_object()
+        try:
+            with audit_via("api"):
+                imports.import_batch_discard(user=request.user, batch=batch)
+        except imports.ImportRefused as exc:
+            return self._refused(exc)
+        batch.refresh_from_db()
+        return Response(self.get_serializer(batch).data)
+
+    @action(detail=True, methods=["get"], url_path=r"preview/(?P<kind>new|changed|gone)",
+            url_name="preview")
+    def preview(self, request, pk=None, kind="new", format=None):
+        """Every row of the preview of one kind, a page at a time (``?page=``,
+        ``?page_size=`` up to 500)."""
+        batch = self.get_object()
+        try:
+            page = max(int(request.query_params.get("page", 1)), 1)
+            size = min(max(int(request.query_params.get("page_size", 100)), 1), 500)
+        except (TypeError, ValueError):
+            return Response({"detail": _("page dan page_size harus bilangan bulat.")},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(imports.preview_page(batch, kind, page=page, per_page=size))
+
     @action(detail=True, methods=["get"], url_path="errors.xlsx", url_name="errors")
     def errors_xlsx(self, request, pk=None, format=None):
         batch = self.get_object()

@@ -22,8 +22,12 @@ _0004 = importlib.import_module("budgets.migrations.0004_budget_summary_table")
 
 
 def _canonical(code):
-    parts = (code or "").strip().split(".")
-    return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
+    # The rule of budgets.importers.codes.canonical_account_code, frozen here.
+    s = (code or "").strip()
+    parts = s.split(".")
+    if not s or not all(p.isdigit() for p in parts):
+        return s
+    return ".".join(str(int(p)) for p in parts)
 
 
 def forwards(apps, schema_editor):
