@@ -19,7 +19,12 @@ from decimal import Decimal
 from itertools import zip_longest
 from operator import itemgetter
 
-from .amounts import AmountError, parse_amount, parse_amount_column
+from .amounts import (
+    AmountError,
+    parse_amount,
+    parse_amount_column,
+    parse_amount_text_column,
+)
 from .codes import CONTROL_CHARS, LEVELS, clean_text, normalize_code, parent_code
 from .dates import MONTH_OF_NAME, parse_date
 from .headers import (
@@ -389,6 +394,9 @@ class _Columns:
         fast = parse_amount_column(col)
         if fast is not None and (allow_negative or min(col) >= 0):
             return fast
+        fast = parse_amount_text_column(col)
+        if fast is not None:
+            return fast  # never negative: the pattern has no sign
         fast = self._amounts_with_blanks(col, idx, text, order, required, exempt)
         if fast is not None and (
             allow_negative or min(v for v in fast if v is not None) >= 0
