@@ -225,6 +225,9 @@ class _Ctx:
     def cell(self, i, order, column, raw, code, params=None, warn=False):
         rn = self.rownos[i] if i is not None else None
         value = "" if raw is None else (raw if isinstance(raw, str) else _raw_str(raw))
+        # A problem's value is stored and shown: never with a control character
+        # (PostgreSQL refuses U+0000 in text and jsonb).
+        value = CONTROL_CHARS.sub("\ufffd", value)
         p = dict(params or {})
         p.update(row=rn, column=column, value=value)
         mid, men = render(code, **p)
@@ -662,7 +665,7 @@ def parse_columns(
                 file_total = parse_amount(raw)
             except AmountError as e:
                 text = cols.pos[amount_key][1]
-                value = _raw_str(raw)
+                value = CONTROL_CHARS.sub("\ufffd", _raw_str(raw))
                 mid, men = render(e.code, row=rn, column=text, value=value)
                 ctx.errors.append((rn, 0, CellError(rn, text, value, e.code, mid, men)))
             skipped.append((rn, "total"))

@@ -76,3 +76,15 @@ def test_strip_controls_removes_chars_and_their_escapes():
     assert strip_controls("a\x00b\x1fc\x0bd\re") == "abcde"
     assert strip_controls("a_x0000_b_x001F_c_x000D_d") == "abcd"
     assert strip_controls("t\tn\n_x0009_ _x000A_") == "t\tn\n_x0009_ _x000A_"
+
+
+def test_no_problem_report_carries_a_control_character(tmp_path):
+    rows = rekap_rows(2)
+    rows[0][NAMA] = "A\x00B"
+    rows[1][REKAP_HEADERS.index("PAGU")] = "12\x00"  # unreadable: an error
+    r = parse(tmp_path, rows)
+    assert [e.code for e in r.errors] == ["amount_unreadable"]
+    for p in r.errors + r.warnings:
+        for text in (p.value, p.message, p.message_en, p.column):
+            assert strip_controls(text) == text
+    assert r.errors[0].value == "12\ufffd"
