@@ -19,7 +19,12 @@ from decimal import Decimal
 from itertools import zip_longest
 from operator import itemgetter
 
-from .amounts import AmountError, parse_amount, parse_amount_column
+from .amounts import (
+    AmountError,
+    parse_amount,
+    parse_amount_column,
+    parse_amount_text_column,
+)
 from .codes import CONTROL_CHARS, LEVELS, clean_text, normalize_code, parent_code
 from .dates import MONTH_OF_NAME, parse_date
 from .headers import (
@@ -220,6 +225,9 @@ class _Ctx:
     def cell(self, i, order, column, raw, code, params=None, warn=False):
         rn = self.rownos[i] if i is not None else None
         value = "" if raw is None else (raw if isinstance(raw, str) else _raw_str(raw))
+        # A problem's value is stored and shown: never with a control character
+        # (PostgreSQL refuses U+0000 in text and jsonb).
+        value = CONTROL_CHARS.sub("\ufffd", value)
         p = dict(params or {})
         p.update(row=rn, column=column, value=value)
         mid, men = render(code, **p)
@@ -243,6 +251,16 @@ def _raw_str(v) -> str:
 
 
 _EMPTY_ERRORS = ("required_value_empty", "amount_empty")
+#: Amount and year columns: read as numbers; a stray character is an error there.
+_NUMERIC_KEYS = {
+    "tahun",
+    "pagu",
+    "realisasi",
+    "nilai_realisasi",
+    "nilai_setoran",
+    "nilai_rincian",
+    *RAK_MONTHS,
+}
 
 
 class _Columns:
@@ -264,7 +282,9 @@ class _Columns:
         One regex search over the column's distinct texts joined: a clean
         column (the norm) costs a set() and a join."""
         T = self.T
-        for order, (idx, _key, text) in enumerate(header.cols):
+        for order, (idx, key, text) in enumerate(header.cols):
+            if key in _NUMERIC_KEYS:
+                continue  # a control character there makes the amount unreadable
             col = T[idx]
             texts = [v for v in set(col) if type(v) is str]
             if not texts or not CONTROL_CHARS.search("\t".join(texts)):
@@ -310,17 +330,23 @@ class _Columns:
             elif warn:
                 warn_vals[v] = (warn, params)
         out = list(map(cache.__getitem__, col))
-        if bad_vals or warn_vals:
-            ctx = self.ctx
+        ctx = self.ctx
+        if bad_vals:
+            bad_idx = [i for i, v in enumerate(col) if v in bad_vals]
+            if exempt:
+                bad_idx = [
+                    i
+                    for i in bad_idx
+                    if i not in exempt or bad_vals[col[i]][0] not in _EMPTY_ERRORS
+                ]
+            for i in bad_idx:
+                v = col[i]
+                err, params = bad_vals[v]
+                ctx.cell(i, order, text, v, err, params)
+        if warn_vals:
             seen_warn: dict = {}
-            for i, v in enumerate(col):
-                if v in bad_vals:
-                    err, params = bad_vals[v]
-                    if exempt and err in _EMPTY_ERRORS and i in exempt:
-                        continue
-                    ctx.cell(i, order, text, v, err, params)
-                elif v in warn_vals:
-                    seen_warn.setdefault(v, []).append(i)
+            for i in [i for i, v in enumerate(col) if v in warn_vals]:
+                seen_warn.setdefault(col[i], []).append(i)
             for v, idxs in seen_warn.items():
                 warn, params = warn_vals[v]
                 ctx.cell(
@@ -366,9 +392,18 @@ class _Columns:
     def amount(self, key, required, allow_negative, exempt=None):
         if key not in self.pos:
             return None
-        col = self.T[self.pos[key][0]]
+        idx, text, order = self.pos[key]
+        col = self.T[idx]
         fast = parse_amount_column(col)
         if fast is not None and (allow_negative or min(col) >= 0):
+            return fast
+        fast = parse_amount_text_column(col)
+        if fast is not None:
+            return fast  # never negative: the pattern has no sign
+        fast = self._amounts_with_blanks(col, idx, text, order, required, exempt)
+        if fast is not None and (
+            allow_negative or min(v for v in fast if v is not None) >= 0
+        ):
             return fast
 
         def conv(v, req):
@@ -385,6 +420,31 @@ class _Columns:
             return (d, None, None, None)
 
         return self._apply(key, conv, required, exempt)
+
+    def _amounts_with_blanks(self, col, idx, text, order, required, exempt):
+        """Fast path for a column of integral numbers and empty cells (the
+        recaps' PAGU with rows without budget): None for the empty cells, one
+        error per empty cell when required (but in `exempt` rows). None when
+        the column holds anything else."""
+        other = {v for v in set(col) if type(v) is not float}
+        if not other or not all(map(_blank, other)):
+            return None
+        blank_idx = [i for i, v in enumerate(col) if v in other]
+        if len(blank_idx) == len(col):
+            return None
+        filled = list(col)
+        for i in blank_idx:
+            filled[i] = 0.0
+        out = parse_amount_column(filled)
+        if out is None:
+            return None
+        for i in blank_idx:
+            out[i] = None
+        if required:
+            for i in blank_idx:
+                if not exempt or i not in exempt:
+                    self.ctx.cell(i, order, text, col[i], "amount_empty")
+        return out
 
     def year(self, key):
         def conv(v, req):
@@ -605,7 +665,7 @@ def parse_columns(
                 file_total = parse_amount(raw)
             except AmountError as e:
                 text = cols.pos[amount_key][1]
-                value = _raw_str(raw)
+                value = CONTROL_CHARS.sub("\ufffd", _raw_str(raw))
                 mid, men = render(e.code, row=rn, column=text, value=value)
                 ctx.errors.append((rn, 0, CellError(rn, text, value, e.code, mid, men)))
             skipped.append((rn, "total"))
@@ -693,11 +753,10 @@ def _no_budget_rows(cols: _Columns) -> set:
     empty_pagu = {v for v in set(pagu) if _blank(v)}
     if not empty_pagu:
         return set()
-    return {
-        i
-        for i, v in enumerate(pagu)
-        if v in empty_pagu and _blank(rek[i]) and _blank(sd[i])
-    }
+    blank_rek = {v for v in set(rek) if _blank(v)}
+    blank_sd = {v for v in set(sd) if _blank(v)}
+    candidates = [i for i, v in enumerate(pagu) if v in empty_pagu]
+    return {i for i in candidates if rek[i] in blank_rek and sd[i] in blank_sd}
 
 
 def _rekap(cols: _Columns, ctx: _Ctx, n: int, rownos: list):

@@ -63,3 +63,25 @@ amounts = st.decimals(
 @given(amounts, st.booleans())
 def test_formatting_any_amount_the_indonesian_way_parses_back_exactly(d, prefix):
     assert parse_amount(format_amount(d, prefix=prefix)) == d
+
+
+def _sheetjs_text(d: Decimal) -> str:
+    whole, cents = f"{d:.2f}".split(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + cents
+
+
+@given(st.lists(amounts.filter(lambda d: d >= 0), min_size=1, max_size=30))
+def test_the_text_column_fast_path_reads_exactly_what_parse_amount_reads(values):
+    from budgets.importers.amounts import parse_amount_text_column
+
+    col = [_sheetjs_text(d) for d in values] + ["0,00", "1.250", "7,5"]
+    fast = parse_amount_text_column(col)
+    assert fast == [parse_amount(v) for v in col]
+    assert [str(x) for x in fast] == [str(parse_amount(v)) for v in col]
+
+
+@pytest.mark.parametrize("odd", ["-1.000,00", "Rp 1.000", "1,000.00", "", 5.0, "1.25"])
+def test_the_text_column_fast_path_leaves_anything_else_to_parse_amount(odd):
+    from budgets.importers.amounts import parse_amount_text_column
+
+    assert parse_amount_text_column(["1.000,00", odd]) is None

@@ -4,8 +4,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from budgets.importers import FileRejected, parse_file
 
 from .workbooks import (
@@ -23,15 +21,14 @@ from .workbooks import (
     write_xlsx,
 )
 
-SAMPLE = Path("/work/shared/samples/sipd_rekap_pagu_sample.xlsx")
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures_files" / "sipd_rekap_pagu_sample.xlsx"
 
 
 def parse(path, **kw):
     return parse_file(path, in_child=kw.pop("in_child", False), **kw)
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample not present")
-def test_it_reads_the_shared_sample_of_60_lines_summing_to_25_miliar():
+def test_it_reads_the_synthetic_sample_of_60_lines_summing_to_25_miliar():
     r = parse_file(SAMPLE)  # through the child process
     assert r.kind == "rekap" and r.header_row == 1 and not r.errors
     assert len(r.rows) == 60

@@ -206,6 +206,8 @@ _EPOCH = dt.datetime(1899, 12, 30)
 def _cell_xml(ref: str, v, shared: dict) -> str:
     if v is None:
         return ""
+    if shared is None and isinstance(v, str):  # SheetJS: text written in the cell
+        return f'<c r="{ref}" t="str"><v>{escape(v)}</v></c>'
     if isinstance(v, Raw):
         return f'<c r="{ref}" {v.attrs}>{v.inner}</c>'
     if isinstance(v, Formula):
@@ -238,7 +240,7 @@ def _cell_xml(ref: str, v, shared: dict) -> str:
     return f'<c r="{ref}" t="s"><v>{idx}</v></c>'
 
 
-def _sheet_xml(sh: Sheet, shared: dict) -> str:
+def _sheet_xml(sh: Sheet, shared: dict | None) -> str:
     body = []
     max_c = 0
     last_r = sh.first_row
@@ -300,9 +302,13 @@ def xlsx_bytes(
     workbook_doctype: str = "",
     extra_entries: dict | None = None,
     macro: bool = False,
+    sheetjs: bool = False,
+    main_content_type: str | None = None,
 ) -> bytes:
+    """sheetjs: written as SheetJS writes (text in the cells, no shared strings,
+    its default content types, among them a macroEnabled one for .bin)."""
     shared: dict = {}
-    sheet_xmls = [_sheet_xml(sh, shared) for sh in sheets]
+    sheet_xmls = [_sheet_xml(sh, None if sheetjs else shared) for sh in sheets]
     sst_items = "".join(
         f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in shared
     )
@@ -311,7 +317,7 @@ def xlsx_bytes(
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         f'count="{len(shared)}" uniqueCount="{len(shared)}">{sst_items}</sst>'
     )
-    main_ct = (
+    main_ct = main_content_type or (
         "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
         if macro
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -330,6 +336,14 @@ def xlsx_bytes(
         + (
             '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
             if macro
+            else ""
+        )
+        + (
+            '<Default Extension="bin" '
+            'ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+            '<Default Extension="vml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+            if sheetjs
             else ""
         )
         + f'<Override PartName="/xl/workbook.xml" ContentType="{main_ct}"/>'
@@ -519,3 +533,87 @@ def encrypted_ole_bytes() -> bytes:
         directory[k * 128 : k * 128 + len(enc)] = enc
         directory[k * 128 + 64 : k * 128 + 66] = (len(enc) + 2).to_bytes(2, "little")
     return bytes(header) + bytes(directory) + b"\0" * 1024
+
+
+# --------------------------------------------------------------------------
+# The real layouts (SIPD_IMPORT.md 1.1 - 1.3)
+# --------------------------------------------------------------------------
+
+RECAP_21 = [h for h in REKAP_HEADERS if h not in ("PAKET/KELOMPOK", "NAMA PAKET/KELOMPOK")]
+RECAP_23_PAKET = REKAP_HEADERS
+RECAP_23_STANDAR_HARGA = RECAP_21[:-1] + [
+    "KODE STANDAR HARGA",
+    "NAMA STANDAR HARGA",
+    "PAGU",
+]
+
+SIPD_REALISASI_HEADERS = (
+    "Nomor|Kode SKPD|Nama SKPD|Kode Sub SKPD|Nama Sub SKPD|Kode Fungsi|Nama Fungsi|"
+    "Kode Sub Fungsi|Nama Sub Fungsi|Kode Urusan|Nama Urusan|Kode Bidang Urusan|"
+    "Nama Bidang Urusan|Kode Program|Nama Program|Kode Kegiatan|Nama Kegiatan|"
+    "Kode Sub Kegiatan|Nama Sub Kegiatan|Kode Rekening|Nama Rekening|Nomor Dokumen|"
+    "Jenis Dokumen|Jenis Transaksi|Nomor DPT|Tanggal Dokumen|Keterangan Dokumen|"
+    "Nilai Realisasi|Nilai Setoran|NIP Pegawai|Nama Pegawai|Tanggal Simpan|Nomor SPD|"
+    "Periode SPD|Nilai SPD|Tahapan SPD|Nama Sub Tahapan Jadwal|Tahapan APBD|Nomor SPP|"
+    "Tanggal SPP|Nomor SPM|Tanggal SPM|Nomor SP2D|Tanggal SP2D|Tanggal Transfer|"
+    "Nilai SP2D"
+).split("|")
+
+
+def sipd_realisasi_row(i: int = 1, **over) -> dict:
+    """One row of the real realisation layout: every cell text."""
+    row = dict.fromkeys(SIPD_REALISASI_HEADERS, "")
+    row.update(
+        {
+            "Nomor": str(i),
+            "Kode SKPD": "1.02.0.00.0.00.01.0000",
+            "Nama SKPD": "Dinas Kesehatan",
+            "Kode Sub SKPD": "1.02.0.00.0.00.01.0010",
+            "Nama Sub SKPD": "UPTD Puskesmas Contoh",
+            "Kode Fungsi": "01",
+            "Kode Sub Fungsi": "04",
+            "Kode Urusan": "1",
+            "Kode Bidang Urusan": "1.02",
+            "Kode Program": "1.02.02",
+            "Kode Kegiatan": "1.02.02.2.01",
+            "Kode Sub Kegiatan": "1.02.02.2.01.0020",
+            "Nama Sub Kegiatan": "Penyediaan Fasilitas Pelayanan Kesehatan",
+            "Kode Rekening": "5.1.02.01.01.0024",
+            "Nama Rekening": "Belanja Alat/Bahan untuk Kegiatan Kantor-Alat Tulis Kantor",
+            "Nomor Dokumen": f"81.05/02.0/{i:06d}/LS/1.02.0.00.0.00.01.0010/M/2/2025",
+            "Jenis Dokumen": "SPP",
+            "Jenis Transaksi": "LS",
+            "Tanggal Dokumen": "8 Januari 2025",
+            "Nilai Realisasi": "426.264.120,00",
+            "Nilai Setoran": "0,00",
+            "NIP Pegawai": "198001012005011001",
+            "Nama Pegawai": "BUDI SANTOSO",
+            "Nilai SPD": "999.999.999,00",
+            "Tahapan APBD": "Murni",
+            "Nilai SP2D": "888.888.888,00",
+        }
+    )
+    row.update(over)
+    return row
+
+
+def sipd_realisasi_sheet(rows: list[dict], *, total=None, headers=None, name=None):
+    """The real layout: header on row 1, a `Total` row merged over A:W whose
+    Nilai Realisasi is `total` (the sum when None; False: no total row)."""
+    headers = headers or SIPD_REALISASI_HEADERS
+    body = [[r.get(h, "") for h in headers] for r in rows]
+    merged = []
+    if total is not False:
+        if total is None:
+            from budgets.importers import parse_amount
+            from budgets.importers.amounts import format_amount
+
+            s = sum(parse_amount(r["Nilai Realisasi"]) for r in rows)
+            total = format_amount(s) + ("" if s != int(s) else ",00")
+        t = ["" for _ in headers]
+        t[0] = "Total"
+        t[headers.index("Nilai Realisasi")] = total
+        body.append(t)
+        n = len(body) + 1
+        merged = [f"A{n}:W{n}"]
+    return Sheet(name or "Data Realisasi", [list(headers)] + body, merged=merged)
