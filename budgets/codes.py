@@ -10,12 +10,15 @@ import re
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-URUSAN_RE = r"^\d$"
-BIDANG_RE = r"^\d\.\d{2}$"
-PROGRAM_RE = r"^\d\.\d{2}\.\d{2}$"
-KEGIATAN_RE = r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}$"
+# SIPD writes X / X.XX for the "non urusan" supporting programmes shared by every
+# bidang (X.XX.01 Program Penunjang Urusan Pemerintahan Daerah).
+_UB = r"(?:\d\.\d{2}|X\.XX)"
+URUSAN_RE = r"^(?:\d|X)$"
+BIDANG_RE = rf"^{_UB}$"
+PROGRAM_RE = rf"^{_UB}\.\d{{2}}$"
+KEGIATAN_RE = rf"^{_UB}\.\d{{2}}\.\d\.\d{{2}}$"
 # Sub kegiatan numbers had 2 digits before 2021 and 4 since: accept both.
-SUB_KEGIATAN_RE = r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{2,4}$"
+SUB_KEGIATAN_RE = rf"^{_UB}\.\d{{2}}\.\d\.\d{{2}}\.\d{{2,4}}$"
 UNIT_CODE_RE = r"^\d+(\.\d+){7}$"
 ACCOUNT_RE = r"^\d+(\.\d+){0,7}$"
 

@@ -3,18 +3,23 @@ preview, commit when asked), mark it failed. ``budgets.tasks`` wraps these."""
 
 from __future__ import annotations
 
+import logging
+import os
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.context import audit_via
 
-from ..models import ImportBatch, ImportStatus
+from ..models import ImportBatch, ImportKind, ImportStatus
 from .commit import commit_plan
 from .common import max_attempts
 from .parse import drop_parsed
 from .plan import plan_for
 from .preview import store_preview
+
+log = logging.getLogger(__name__)
 
 
 def import_batch_claim(*, batch_id: int) -> ImportBatch | None:
@@ -57,12 +62,32 @@ def import_batch_process(*, batch_id: int, commit: bool = False, user=None) -> I
     keep = not commit and not batch.dry_run
     with audit_via("import"):
         plan = plan_for(batch, keep=keep)
+        if plan.kind == ImportKind.REALISASI:
+            _redact(batch)
         store_preview(batch, plan, full=keep or batch.dry_run)
         if batch.status != ImportStatus.PREVIEW:
             drop_parsed(batch)
         if commit and batch.status == ImportStatus.PREVIEW and not batch.dry_run:
             commit_plan(batch, plan, user=user or batch.uploaded_by)
     return batch
+
+
+def _redact(batch: ImportBatch) -> None:
+    """Keep a realisation report without the NIP / Nama Pegawai columns: the
+    portal has no use for civil servants' identities. The batch keeps the
+    SHA-256 of the file as uploaded, so the same file is still recognised."""
+    from ..importers import redact_personal_columns
+
+    path = batch.file.path
+    tmp = f"{path}.redacted"
+    try:
+        redact_personal_columns(path, tmp)
+        os.replace(tmp, path)
+    except Exception:
+        log.exception("import batch %s: the personal columns could not be emptied", batch.pk)
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def import_batch_mark_failed(*, batch_id: int, message: str) -> None:
