@@ -2,35 +2,38 @@
 
     DATABASE_URL=postgres://... python bench/import_bench.py --rows 100000
 
-Generates a SIPD-shaped recap (bench/sipd_workbook.py) and measures, on the same
-file and the same PostgreSQL database, each step in a fresh process:
+Generates (bench/sipd_workbook.py), in the real layouts and proportions:
 
-1. the bare python-calamine read (the floor);
-2. pandas.read_excel(engine="calamine") + DataFrame.to_sql into the database;
-3. the portal's full import: upload, parse (memory-capped child), validate,
-   diff, commit (COPY into a staging table, then one set-based write);
-4. the same file again (every line unchanged).
+* a recap of ``--rows`` rows in the 23-column "rekap5" layout, about 15% rows
+  without budget and about 20% rows repeating a key (summed by the import);
+* a "Laporan Realisasi Per Dokumen" of ``--rows`` rows in SIPD's SheetJS layout
+  (every cell text, Indonesian amounts, long dates, Total row merged over A:W);
 
-The four steps run in rounds (``--rounds``, default 5), interleaved (1, 2, 3, 4,
-then again), and the median of each is compared: on a shared two-core machine
-one run of a step can differ from the next by a third, and interleaving spreads
-a slow spell over every step alike. Five rounds, not three: with three, one slow
-or fast spell moved a median by a tenth and the floor's median ranged 2.4-3.6 s
-between full runs; with five the medians of full runs agree far better. Before each step the database settles
-(VACUUM ANALYZE of the tables the import writes, and CHECKPOINT when the role
-may): otherwise autovacuum of the previous step's rows or a checkpoint of its
-WAL runs during the next measured step. Every run's figures are printed.
+and measures on PostgreSQL, each step in a fresh process, timed after the
+interpreter (and, for the import, Django) has started; the whole-process wall
+time is printed beside it:
 
-Memory: the step's process and its children (the import's reader child) are
-sampled together every 50 ms (proportional set size, so pages the fork shares
-count once): "peak MB" is the most they held at the same moment, or the
-largest single process's own peak RSS when that is more (a spike shorter than
-the interval). Each process's own peak RSS is printed too ("parent", "child");
-their sum is an upper bound that counts shared pages twice and peaks that
-never coincide (the parent's comes after the child has exited).
+1. the bare read of the recap: a loop over
+   ``CalamineWorkbook.from_path(path).get_sheet_by_index(0).iter_rows()``;
+2. ``pandas.read_excel(engine="calamine")`` + ``DataFrame.to_sql``;
+3. the portal's recap import, from opening the file to the commit: upload,
+   parse (memory-capped child), validate, sum, diff, commit;
+4. the same file again (every line unchanged);
+5. the bare read of the realisation report (as in 1);
+6. the portal's realisation import (documents, booking on the lines).
 
-The import writes into a bench-only region "99" that is emptied first.
-Targets: (3) <= 2.5 x (1) and (3) < (2); (4) <= (3); import peak < 400 MB.
+The measured steps connect as a database role that is no superuser and has
+no grant beyond the tables (``tkpkd_bench``, made by the reset step).
+
+Steps run in rounds (``--rounds``, default 5), interleaved, and the median of
+each is compared (a shared two-core machine varies by a third between runs).
+Before each step the database settles (VACUUM ANALYZE, CHECKPOINT). Memory: the
+step's process and its children sampled together every 50 ms (PSS), at least
+the largest own peak RSS.
+
+The imports write into a bench-only region "99" that is emptied first.
+Targets: (3) <= 2.5 x (1) and (3) < (2); (4) <= (3); (6) <= 3 x (5);
+import peak < 400 MB.
 """
 
 from __future__ import annotations
@@ -127,9 +130,10 @@ def phase_calamine(path: str) -> dict:
     import python_calamine as pc
 
     t = time.perf_counter()
-    wb = pc.CalamineWorkbook.from_path(path)
-    rows = wb.get_sheet_by_index(0).to_python()
-    return {"seconds": time.perf_counter() - t, "rows": len(rows) - 1}
+    n = 0
+    for _row in pc.CalamineWorkbook.from_path(path).get_sheet_by_index(0).iter_rows():
+        n += 1
+    return {"seconds": time.perf_counter() - t, "rows": n - 1}
 
 
 def phase_pandas(path: str) -> dict:
@@ -165,14 +169,38 @@ def _bench_user_and_region():
     return user
 
 
+PLAIN_ROLE = "tkpkd_bench"
+
+
+def _plain_url(url: str) -> str:
+    """DATABASE_URL with the plain role as the user (trust or peer auth locally)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{PLAIN_ROLE}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 def phase_reset() -> dict:
     _django()
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from budgets.models import BudgetLine, ImportBatch, Tag, Unit
+    from budgets.models import BudgetLine, ImportBatch, RealisationDocument, Tag, Unit
 
     _bench_user_and_region()
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [PLAIN_ROLE])
+        if cur.fetchone() is None:
+            cur.execute(f"CREATE ROLE {PLAIN_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        cur.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {PLAIN_ROLE}")
+        cur.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {PLAIN_ROLE}")
+        cur.execute(f"GRANT CREATE ON SCHEMA public TO {PLAIN_ROLE}")  # pandas' table
+        cur.execute("SELECT current_database()")
+        cur.execute(f'GRANT TEMP ON DATABASE "{cur.fetchone()[0]}" TO {PLAIN_ROLE}')
+    RealisationDocument.objects.filter(region_id=BENCH_REGION).delete()
     lines = BudgetLine.objects.filter(region_id=BENCH_REGION)
     Tag.objects.filter(budget_line__region_id=BENCH_REGION).delete()
     lines._raw_delete(lines.db)
@@ -190,11 +218,19 @@ def phase_settle() -> dict:
     _django()
     from django.db import DatabaseError, connection
 
-    from budgets.models import BudgetLine, BudgetSummary, ImportLineChange, Tag, Unit
+    from budgets.models import (
+        BudgetLine,
+        BudgetSummary,
+        ImportLineChange,
+        RealisationDocument,
+        Tag,
+        Unit,
+    )
 
     checkpoint = True
     with connection.cursor() as cur:
-        for model in (BudgetLine, ImportLineChange, BudgetSummary, Tag, Unit):
+        for model in (BudgetLine, ImportLineChange, BudgetSummary, Tag, Unit,
+                  RealisationDocument):
             cur.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         try:
             cur.execute("CHECKPOINT")  # superuser or pg_checkpoint (PostgreSQL 15)
@@ -220,6 +256,7 @@ def phase_import(path: str) -> dict:
         "seconds": seconds, "status": batch.status, "rows": batch.rows,
         "created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
         "removed": batch.removed, "errors": len(batch.errors),
+        "error_sample": [e.get("message", "") for e in (batch.errors or [])[:3]],
     }
 
 
@@ -229,14 +266,21 @@ MEASURED = {"calamine", "pandas", "import"}
 
 
 def run_phase(name: str, path: str) -> dict:
+    env = dict(os.environ)
+    if name in MEASURED:
+        env["DATABASE_URL"] = _plain_url(os.environ["DATABASE_URL"])
+    t = time.perf_counter()
     out = subprocess.run(
         [sys.executable, __file__, "--phase", name, "--file", path],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True, text=True, cwd=ROOT, check=False, env=env,
     )
+    wall = time.perf_counter() - t
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
         raise SystemExit(f"phase {name} failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = wall
+    return result
 
 
 def _median(values: list[float]) -> float:
@@ -250,7 +294,8 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=5,
                     help="interleaved rounds of the four steps; medians are compared")
-    ap.add_argument("--file", help="use this workbook instead of generating one")
+    ap.add_argument("--file", help="use this recap instead of generating one")
+    ap.add_argument("--realisasi-file", help="use this realisation report instead")
     ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
@@ -274,46 +319,57 @@ def main() -> None:
             "postgres://postgres@127.0.0.1:5432/tkpkd_bench); the benchmark measures "
             "the PostgreSQL path and compares it with pandas.to_sql into that database."
         )
-    tmp = None
-    path = args.file
-    if not path:
-        tmp = tempfile.TemporaryDirectory(prefix="import-bench-")
-        path = os.path.join(tmp.name, f"rekap_{args.rows}.xlsx")
-        t = time.perf_counter()
-        # In a process of its own: Linux carries a process's peak RSS over
-        # fork + exec, so a driver grown by writing the workbook would lend its
-        # peak to every step it starts.
+    tmp = tempfile.TemporaryDirectory(prefix="import-bench-")
+    path = args.file or os.path.join(tmp.name, f"rekap_{args.rows}.xlsx")
+    real_path = args.realisasi_file or os.path.join(tmp.name, f"realisasi_{args.rows}.xlsx")
+    t = time.perf_counter()
+    # In a process of its own: Linux carries a process's peak RSS over fork + exec,
+    # so a driver grown by writing the workbooks would lend its peak to every step.
+    todo = []
+    if not args.file:
+        todo.append(("generate_rekap", path))
+    if not args.realisasi_file:
+        todo.append(("generate_realisasi", real_path))
+    for fn, out_path in todo:
         subprocess.run(
             [sys.executable, "-c",
              "import sys; sys.path.insert(0, sys.argv[1]); "
-             "from bench.sipd_workbook import generate_rekap; "
-             "generate_rekap(sys.argv[2], rows=int(sys.argv[3]))",
-             str(ROOT), path, str(args.rows)],
+             f"from bench.sipd_workbook import {fn}; "
+             f"{fn}(sys.argv[2], rows=int(sys.argv[3]))",
+             str(ROOT), out_path, str(args.rows)],
             check=True, cwd=ROOT,
         )
-        print(f"generated {args.rows:,} rows ({os.path.getsize(path) / 1e6:.1f} MB) "
-              f"in {time.perf_counter() - t:.1f}s: {path}")
+        print(f"generated {args.rows:,} rows ({os.path.getsize(out_path) / 1e6:.1f} MB): "
+              f"{out_path}")
+    print(f"generation took {time.perf_counter() - t:.1f}s")
     labels = {
-        1: "1 bare calamine read",
+        1: "1 bare read, recap",
         2: "2 pandas read_excel + to_sql",
-        3: "3 portal import (first)",
-        4: "4 portal import (same file)",
+        3: "3 portal recap import (first)",
+        4: "4 portal recap import (same)",
+        5: "5 bare read, realisation",
+        6: "6 portal realisation import",
     }
+    steps = ((1, "calamine", path), (2, "pandas", path), (3, "import", path),
+             (4, "import", path), (5, "calamine", real_path), (6, "import", real_path))
     runs: dict[int, list[dict]] = {k: [] for k in labels}
     checkpoint = True
     for rnd in range(1, args.rounds + 1):
         run_phase("reset", path)
-        for step, phase in ((1, "calamine"), (2, "pandas"), (3, "import"), (4, "import")):
-            checkpoint = run_phase("settle", path)["checkpoint"] and checkpoint
-            r = run_phase(phase, path)
+        for step, phase, file in steps:
+            checkpoint = run_phase("settle", file)["checkpoint"] and checkpoint
+            r = run_phase(phase, file)
             runs[step].append(r)
-            print(f"round {rnd} {labels[step]:30} {r['seconds']:7.2f} s "
-                  f"{r['peak_mb']:6.0f} MB", flush=True)
+            print(f"round {rnd} {labels[step]:32} {r['seconds']:7.2f} s "
+                  f"(process {r['process_seconds']:5.2f} s) {r['peak_mb']:6.0f} MB", flush=True)
+            if r.get("errors"):
+                print("   errors:", r.get("error_sample"))
     med = {k: _median([r["seconds"] for r in v]) for k, v in runs.items()}
+    proc = {k: _median([r["process_seconds"] for r in v]) for k, v in runs.items()}
     peak = {k: max(r["peak_mb"] for r in v) for k, v in runs.items()}
     print()
     print(f"{'step (median of ' + str(args.rounds) + ')':34} {'seconds':>8} {'range':>13} "
-          f"{'x floor':>8} {'peak MB':>8} {'parent':>7} {'child':>6}  detail")
+          f"{'process':>8} {'peak MB':>8} {'parent':>7} {'child':>6}  detail")
     for step, label in labels.items():
         rs = runs[step]
         last = rs[-1]
@@ -323,26 +379,33 @@ def main() -> None:
                       f"changed, {last['unchanged']:,} unchanged, {last['errors']} errors")
         lo = min(r["seconds"] for r in rs)
         hi = max(r["seconds"] for r in rs)
-        print(f"{label:34} {med[step]:8.2f} {lo:6.2f}-{hi:<6.2f} {med[step] / med[1]:8.2f} "
+        print(f"{label:34} {med[step]:8.2f} {lo:6.2f}-{hi:<6.2f} {proc[step]:8.2f} "
               f"{peak[step]:8.0f} {max(r['own_mb'] for r in rs):7.0f} "
               f"{max(r['child_mb'] for r in rs):6.0f}  {detail}")
+    print()
+    print(f"recap import / bare read:       {med[3] / med[1]:.2f} x "
+          f"(whole processes {proc[3] / proc[1]:.2f} x)")
+    print(f"realisation import / bare read: {med[6] / med[5]:.2f} x "
+          f"(whole processes {proc[6] / proc[5]:.2f} x)")
     checks = [
         ("(3) <= 2.5 x (1)", med[3] <= 2.5 * med[1]),
         ("(3) < (2)", med[3] < med[2]),
         ("(4) <= (3)", med[4] <= med[3]),
-        ("import peak < 400 MB", max(peak[3], peak[4]) < 400),
+        ("(6) <= 3 x (5)", med[6] <= 3 * med[5]),
+        ("import peak < 400 MB", max(peak[3], peak[4], peak[6]) < 400),
     ]
     for label, ok in checks:
         print(f"target {label:24} {'OK' if ok else 'MISSED'}")
     load = os.getloadavg()
-    print("peak MB: the step's processes together at their largest (sampled PSS, at "
-          "least the largest own peak); parent, child: each process's own peak RSS.")
+    print("seconds: timed inside the step's process after start-up; process: the whole "
+          "process. peak MB: the step's processes together at their largest (sampled "
+          "PSS, at least the largest own peak); parent, child: each one's own peak RSS.")
     print(f"Load average now {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on "
           f"{os.cpu_count()} CPUs; CHECKPOINT before each step: "
-          f"{'yes' if checkpoint else 'no (role may not)'}.")
+          f"{'yes' if checkpoint else 'no (role may not)'}; measured steps as role "
+          f"{PLAIN_ROLE} (no superuser, no extra grant).")
     run_phase("reset", path)
-    if tmp:
-        tmp.cleanup()
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+#: The real 23-column "rekap5" layout (SIPD_IMPORT.md 1.1).
 HEADERS = [
     "NO",
     "TAHUN",
@@ -130,8 +131,91 @@ def _col(n: int) -> str:
     return s
 
 
-def generate_rekap(path, rows: int = 100_000, seed: int = 2024, year: int = 2024):
-    """Write a SIPD-shaped recap of `rows` lines to `path`; return the PAGU total."""
+_NS = "http://schemas.openxmlformats.org/"
+
+
+def _write_xlsx(path, sheet_name: str, sheet_xml: str, sst: list[str] | None,
+                content_types_extra: str = "") -> None:
+    """A minimal xlsx: one sheet, shared strings when given."""
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Types xmlns="{_NS}package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + content_types_extra +
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+           'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+           if sst is not None else "")
+        + "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{_NS}package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_NS}officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    wb = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_NS}spreadsheetml/2006/main" '
+        f'xmlns:r="{_NS}officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{escape(sheet_name)}" sheetId="1" r:id="rId1"/></sheets>'
+        "</workbook>"
+    )
+    wb_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{_NS}package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_NS}officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/>'
+        + (f'<Relationship Id="rId2" Type="{_NS}officeDocument/2006/relationships/'
+           'sharedStrings" Target="sharedStrings.xml"/>' if sst is not None else "")
+        + "</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/workbook.xml", wb)
+        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
+        if sst is not None:
+            z.writestr("xl/sharedStrings.xml", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<sst xmlns="{_NS}spreadsheetml/2006/main" '
+                f'count="{len(sst)}" uniqueCount="{len(sst)}">'
+                + "".join(f"<si><t>{escape(t)}</t></si>" for t in sst)
+                + "</sst>"
+            ))
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+
+
+def _draw_key(rnd, m: _Master, seen: set):
+    """A new line key (sub unit, sub kegiatan, sumber dana, rekening) and its parts."""
+    sk = m.subkeg
+    while True:
+        si, prog, nprog, keg, nkeg, sub, nsub = sk[rnd.randrange(len(sk))]
+        u, b, nb, kskpd, nskpd, subs = m.skpd[si]
+        ks, ns = subs[rnd.randrange(len(subs))]
+        sd, nsd = _SUMBER[rnd.randrange(len(_SUMBER))]
+        rek, nrek = m.rek[rnd.randrange(len(m.rek))]
+        key = (ks, sub, sd, rek)
+        if key not in seen:
+            seen.add(key)
+            return (u, b, nb, kskpd, nskpd, ks, ns, prog, nprog, keg, nkeg, sub, nsub,
+                    sd, nsd, rek, nrek)
+
+
+def generate_rekap(path, rows: int = 100_000, seed: int = 2024, year: int = 2024,
+                   no_budget: float = 0.15, repeat: float = 0.20) -> int:
+    """Write a recap of ``rows`` rows in the real 23-column layout ("rekap5":
+    PAKET/KELOMPOK holds the word Kelompok or Paket, the identity is in its name)
+    with the real files' proportions: ``no_budget`` of the rows are sub kegiatan
+    with no budget (sumber dana, rekening and PAGU empty), ``repeat`` of the budget
+    rows repeat an earlier row's key (another paket/kelompok of the same line: distinct
+    money, summed by the import). Codes are text; NO, TAHUN and PAGU numbers.
+    Returns the PAGU total."""
     rnd = random.Random(seed)
     m = _Master(rnd)
     sst: dict[str, int] = {}
@@ -143,7 +227,6 @@ def generate_rekap(path, rows: int = 100_000, seed: int = 2024, year: int = 2024
         return i
 
     letters = [_col(i + 1) for i in range(len(HEADERS))]
-    # Column kinds: n = number, s = shared string
     kinds = "nnssssssssssssssssssssn"
     cells_tpl = []
     for j, L in enumerate(letters):
@@ -151,98 +234,142 @@ def generate_rekap(path, rows: int = 100_000, seed: int = 2024, year: int = 2024
             cells_tpl.append(f'<c r="{L}{{r}}"><v>{{v{j}}}</v></c>')
         else:
             cells_tpl.append(f'<c r="{L}{{r}}" t="s"><v>{{v{j}}}</v></c>')
-    row_tpl = '<row r="{r}">' + "".join(cells_tpl) + "</row>"
-    fmt = row_tpl.format
+    fmt = ('<row r="{r}">' + "".join(cells_tpl) + "</row>").format
+    # A row without budget: the three empty cells are left out, as SIPD does.
+    empty_tpl = [t for j, t in enumerate(cells_tpl) if j not in (16, 17, 18, 19, 20, 21, 22)]
+    fmt_empty = ('<row r="{r}">' + "".join(empty_tpl) + "</row>").format
     header = (
         '<row r="1">'
-        + "".join(
-            f'<c r="{L}1" t="s"><v>{s(h)}</v></c>'
-            for L, h in zip(letters, HEADERS, strict=False)
-        )
+        + "".join(f'<c r="{L}1" t="s"><v>{s(h)}</v></c>'
+                  for L, h in zip(letters, HEADERS, strict=False))
         + "</row>"
     )
     total = 0
-    seen = set()
+    seen: set = set()
+    drawn: list = []
     parts = [header]
-    sk = m.subkeg
+    groups = ("Kelompok", "Paket")
     for i in range(rows):
-        while True:
-            si_k = rnd.randrange(len(sk))
-            si, prog, nprog, keg, nkeg, sub, nsub = sk[si_k]
+        r = i + 2
+        roll = rnd.random()
+        if roll < no_budget:
+            si, prog, nprog, keg, nkeg, sub, nsub = m.subkeg[rnd.randrange(len(m.subkeg))]
             u, b, nb, kskpd, nskpd, subs = m.skpd[si]
             ks, ns = subs[rnd.randrange(len(subs))]
-            sd, nsd = _SUMBER[rnd.randrange(len(_SUMBER))]
-            rek, nrek = m.rek[rnd.randrange(len(m.rek))]
-            paket = rnd.randint(1, 9)
-            key = (ks, sub, sd, rek, paket)
-            if key not in seen:
-                seen.add(key)
-                break
+            vals = (i + 1, year, s(u), s(_URUSAN[u]), s(kskpd), s(nskpd), s(ks), s(ns),
+                    s(b), s(nb), s(prog), s(nprog), s(keg), s(nkeg), s(sub), s(nsub))
+            parts.append(fmt_empty(r=r, **{f"v{j}": v for j, v in enumerate(vals)}))
+            continue
+        if drawn and roll < no_budget + repeat * (1 - no_budget):
+            key = drawn[rnd.randrange(len(drawn))]
+        else:
+            key = _draw_key(rnd, m, seen)
+            drawn.append(key)
+        (u, b, nb, kskpd, nskpd, ks, ns, prog, nprog, keg, nkeg, sub, nsub,
+         sd, nsd, rek, nrek) = key
         pagu = rnd.randrange(1_000, 5_000_000) * 1000
         total += pagu
+        group = groups[rnd.randrange(2)]
         vals = (
             i + 1, year, s(u), s(_URUSAN[u]), s(kskpd), s(nskpd), s(ks), s(ns),
             s(b), s(nb), s(prog), s(nprog), s(keg), s(nkeg), s(sub), s(nsub),
-            s(sd), s(nsd), s(rek), s(nrek), s(str(paket)), s(f"Paket {paket}"), pagu,
+            s(sd), s(nsd), s(rek), s(nrek), s(group),
+            s(f"{group} Belanja {rnd.randrange(1, 400)}"), pagu,
         )  # fmt: skip
-        parts.append(fmt(r=i + 2, **{f"v{j}": v for j, v in enumerate(vals)}))
-    ncols = len(HEADERS)
+        parts.append(fmt(r=r, **{f"v{j}": v for j, v in enumerate(vals)}))
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<dimension ref="A1:{_col(ncols)}{rows + 1}"/><sheetData>'
+        f'<worksheet xmlns="{_NS}spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{_col(len(HEADERS))}{rows + 1}"/><sheetData>'
         + "".join(parts)
         + "</sheetData></worksheet>"
     )
-    sst_xml = (
+    _write_xlsx(path, "Sheet 1", sheet, list(sst))
+    return total
+
+
+REALISASI_HEADERS = [
+    "Nomor", "Kode SKPD", "Nama SKPD", "Kode Sub SKPD", "Nama Sub SKPD", "Kode Fungsi",
+    "Nama Fungsi", "Kode Sub Fungsi", "Nama Sub Fungsi", "Kode Urusan", "Nama Urusan",
+    "Kode Bidang Urusan", "Nama Bidang Urusan", "Kode Program", "Nama Program",
+    "Kode Kegiatan", "Nama Kegiatan", "Kode Sub Kegiatan", "Nama Sub Kegiatan",
+    "Kode Rekening", "Nama Rekening", "Nomor Dokumen", "Jenis Dokumen", "Jenis Transaksi",
+    "Nomor DPT", "Tanggal Dokumen", "Keterangan Dokumen", "Nilai Realisasi",
+    "Nilai Setoran", "NIP Pegawai", "Nama Pegawai", "Tanggal Simpan", "Nomor SPD",
+    "Periode SPD", "Nilai SPD", "Tahapan SPD", "Nama Sub Tahapan Jadwal", "Tahapan APBD",
+    "Nomor SPP", "Tanggal SPP", "Nomor SPM", "Tanggal SPM", "Nomor SP2D", "Tanggal SP2D",
+    "Tanggal Transfer", "Nilai SP2D",
+]
+_BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember"]
+
+
+def _rupiah_text(sen: int) -> str:
+    whole, cents = divmod(sen, 100)
+    return f"{whole:,}".replace(",", ".") + f",{cents:02d}"
+
+
+def generate_realisasi(path, rows: int = 100_000, seed: int = 2024, year: int = 2024) -> int:
+    """Write a "Laporan Realisasi Per Dokumen" of ``rows`` rows in SIPD's real layout
+    (SheetJS: every cell an inline text, 46 columns, header on row 1, Indonesian
+    amounts and long dates, a Total row merged over A:W, SheetJS's content type
+    defaults). Its keys come from the recap generator's master data with the same
+    seed. Documents span one to three rekening rows, with their Nilai SPD / SP2D
+    repeated on each. Returns the Nilai Realisasi total in sen."""
+    rnd = random.Random(seed)
+    m = _Master(rnd)
+    letters = [_col(i + 1) for i in range(len(REALISASI_HEADERS))]
+    tpl = "".join(f'<c r="{L}{{r}}" t="str"><v>{{v{j}}}</v></c>' for j, L in enumerate(letters))
+    fmt = ('<row r="{r}">' + tpl + "</row>").format
+    parts = ['<row r="1">' + "".join(
+        f'<c r="{L}1" t="str"><v>{escape(h)}</v></c>'
+        for L, h in zip(letters, REALISASI_HEADERS, strict=True)) + "</row>"]
+    seen: set = set()
+    total = refund_total = 0
+    i = doc = 0
+    while i < rows:
+        doc += 1
+        month = rnd.randrange(12)
+        date = f"{rnd.randrange(1, 29)} {_BULAN[month]} {year}"
+        kind = ("LS", "UP", "GU")[rnd.randrange(3)]
+        number = f"81.05/02.0/{doc:06d}/{kind}/M/{month + 1}/{year}"
+        spd = _rupiah_text(rnd.randrange(10**8, 10**11))
+        sp2d = _rupiah_text(rnd.randrange(10**7, 10**10))
+        for _ in range(min(rnd.choice((1, 1, 2, 3)), rows - i)):
+            (u, b, nb, kskpd, nskpd, ks, ns, prog, nprog, keg, nkeg, sub, nsub,
+             _sd, _nsd, rek, nrek) = _draw_key(rnd, m, seen)
+            amount = rnd.randrange(10_000, 50_000_000) * 100
+            refund = amount // 50 if rnd.random() < 0.05 else 0
+            total += amount
+            refund_total += refund
+            i += 1
+            vals = (
+                str(i), kskpd, nskpd, ks, ns, "01", "PELAYANAN UMUM", "04", "Lembaga",
+                u, _URUSAN[u], b, nb, prog, nprog, keg, nkeg, sub, nsub, rek, nrek,
+                number, "SPP" if kind == "LS" else "TBP", kind, "", date,
+                f"PEMBAYARAN CONTOH {doc:06d}", _rupiah_text(amount), _rupiah_text(refund),
+                "000000000000000000", "PEGAWAI CONTOH", date, f"SPD/{doc:06d}",
+                "Semester 1", spd, "Penetapan APBD", "Penetapan APBD", "Murni", number,
+                date, number, date, number, date, date, sp2d,
+            )  # fmt: skip
+            parts.append(fmt(r=i + 1, **{f"v{j}": escape(v) for j, v in enumerate(vals)}))
+    n = rows + 2
+    total_cells = [f'<c r="A{n}" t="str"><v>Total</v></c>'] + [
+        f'<c r="{L}{n}" t="str"><v>{v}</v></c>' for L, v in (
+            (letters[27], _rupiah_text(total)), (letters[28], _rupiah_text(refund_total)))
+    ]
+    parts.append(f'<row r="{n}">' + "".join(total_cells) + "</row>")
+    sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        f'count="{len(sst)}" uniqueCount="{len(sst)}">'
-        + "".join(f"<si><t>{escape(t)}</t></si>" for t in sst)
-        + "</sst>"
+        f'<worksheet xmlns="{_NS}spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{letters[-1]}{n}"/><sheetData>'
+        + "".join(parts)
+        + f'</sheetData><mergeCells count="1"><mergeCell ref="A{n}:W{n}"/></mergeCells>'
+        "</worksheet>"
     )
-    ns = "http://schemas.openxmlformats.org/"
-    ct = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Types xmlns="{ns}package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        "</Types>"
-    )
-    rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{ns}package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{ns}officeDocument/2006/relationships/'
-        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    )
-    wb = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<workbook xmlns="{ns}spreadsheetml/2006/main" '
-        f'xmlns:r="{ns}officeDocument/2006/relationships">'
-        '<sheets><sheet name="Rekap Pagu" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    wb_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{ns}package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{ns}officeDocument/2006/relationships/'
-        'worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{ns}officeDocument/2006/relationships/'
-        'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("[Content_Types].xml", ct)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("xl/workbook.xml", wb)
-        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
-        z.writestr("xl/sharedStrings.xml", sst_xml)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    sheetjs = ('<Default Extension="bin" ContentType="application/'
+               'vnd.ms-excel.sheet.binary.macroEnabled.main"/>')
+    _write_xlsx(path, "Data Realisasi", sheet, None, sheetjs)
     return total
 
 

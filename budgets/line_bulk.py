@@ -187,3 +187,18 @@ def lines_write_pg(
         # not at the end of the caller's transaction.
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("DROP TABLE import_stage")
+
+
+def copy_rows_pg(table: str, names: Sequence[str], columns: Sequence[list]) -> None:
+    """COPY rows, given as columns, straight into ``table`` (inside the caller's
+    transaction; every constraint is checked by PostgreSQL as for an INSERT)."""
+    if not columns or not columns[0]:
+        return
+    with connection.cursor() as cur:
+        raw = cur.cursor if hasattr(cur, "cursor") else cur
+        raw.copy_expert(
+            f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)",
+            CopyColumns(columns),
+            size=1 << 20,
+        )
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")

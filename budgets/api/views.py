@@ -118,12 +118,15 @@ class ImportBatchViewSet(
         batch.refresh_from_db()
         return Response(self.get_serializer(batch).data)
 
-    @action(detail=True, methods=["get"], url_path=r"preview/(?P<kind>new|changed|gone)",
+    @action(detail=True, methods=["get"], url_path=r"preview/(?P<kind>[^/.]+)",
             url_name="preview")
     def preview(self, request, pk=None, kind="new", format=None):
-        """Every row of the preview of one kind, a page at a time (``?page=``,
-        ``?page_size=`` up to 500)."""
+        """Every row of the preview of one kind (``new``, ``changed`` or ``gone``),
+        a page at a time (``?page=``, ``?page_size=`` up to 500)."""
         batch = self.get_object()
+        if kind not in ("new", "changed", "gone"):
+            raise NotFound(_("Jenis pratinjau %(kind)s tidak ada: pilih new, changed atau "
+                             "gone.") % {"kind": kind[:20]})
         try:
             page = max(int(request.query_params.get("page", 1)), 1)
             size = min(max(int(request.query_params.get("page_size", 100)), 1), 500)

@@ -62,32 +62,69 @@ def import_batch_process(*, batch_id: int, commit: bool = False, user=None) -> I
     keep = not commit and not batch.dry_run
     with audit_via("import"):
         plan = plan_for(batch, keep=keep)
-        if plan.kind == ImportKind.REALISASI:
-            _redact(batch)
-        store_preview(batch, plan, full=keep or batch.dry_run)
-        if batch.status != ImportStatus.PREVIEW:
-            drop_parsed(batch)
-        if commit and batch.status == ImportStatus.PREVIEW and not batch.dry_run:
-            commit_plan(batch, plan, user=user or batch.uploaded_by)
+        redactor = _Redactor(batch) if plan.kind == ImportKind.REALISASI else None
+        try:
+            store_preview(batch, plan, full=keep or batch.dry_run)
+            if batch.status != ImportStatus.PREVIEW:
+                drop_parsed(batch)
+            if commit and batch.status == ImportStatus.PREVIEW and not batch.dry_run:
+                commit_plan(batch, plan, user=user or batch.uploaded_by)
+        finally:
+            if redactor is not None:
+                redactor.finish()
     return batch
 
 
-def _redact(batch: ImportBatch) -> None:
-    """Keep a realisation report without the NIP / Nama Pegawai columns: the
-    portal has no use for civil servants' identities. The batch keeps the
-    SHA-256 of the file as uploaded, so the same file is still recognised."""
-    from ..importers import redact_personal_columns
+class _Redactor:
+    """Keeps a realisation report without the NIP / Nama Pegawai columns: the
+    portal has no use for civil servants' identities. The batch keeps the SHA-256
+    of the file as uploaded, so the same file is still recognised.
 
-    path = batch.file.path
-    tmp = f"{path}.redacted"
-    try:
-        redact_personal_columns(path, tmp)
-        os.replace(tmp, path)
-    except Exception:
-        log.exception("import batch %s: the personal columns could not be emptied", batch.pk)
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    The copy is written by a forked child while this process plans and commits
+    (the rewrite of a 100,000-row report takes about as long as its read); the
+    child only reads and writes files, never the database, and leaves with
+    ``os._exit``. ``finish`` waits for it and puts the copy in the original's
+    place; if the child failed, the file is redacted here instead.
+    """
+
+    def __init__(self, batch: ImportBatch):
+        self.path = batch.file.path
+        self.tmp = f"{self.path}.redacted"
+        self.batch_id = batch.pk
+        self.pid = None
+        try:
+            self.pid = os.fork()
+        except OSError:
+            log.warning("import batch %s: no child for the redaction; done in turn",
+                        batch.pk)
+            return
+        if self.pid == 0:  # the child
+            code = 1
+            try:
+                from ..importers import redact_personal_columns
+
+                redact_personal_columns(self.path, self.tmp)
+                code = 0
+            finally:
+                os._exit(code)
+
+    def finish(self) -> None:
+        from ..importers import redact_personal_columns
+
+        ok = False
+        if self.pid:
+            _pid, status = os.waitpid(self.pid, 0)
+            ok = os.waitstatus_to_exitcode(status) == 0 and os.path.exists(self.tmp)
+        if not ok:
+            log.warning("import batch %s: redaction child failed; redacting in turn",
+                        self.batch_id)
+            try:
+                redact_personal_columns(self.path, self.tmp)
+            except Exception:
+                if os.path.exists(self.tmp):
+                    os.remove(self.tmp)
+                raise
+        os.replace(self.tmp, self.path)
 
 
 def import_batch_mark_failed(*, batch_id: int, message: str) -> None:

@@ -234,18 +234,55 @@ def commit_realisation(batch: ImportBatch, plan: Plan) -> int:
         updates, ["amount", "refund", "document_date", "document_kind", "transaction_kind",
                   "apbd_stage", "import_batch"], batch_size=1000,
     )
-    new = []
-    for d in plan.new:
-        skpd, sub, sub_kegiatan, account, number = d.key
-        new.append(RealisationDocument(
-            region_id=batch.region_id, fiscal_year=plan.fiscal_year,
-            unit_id=refs.units[skpd], sub_unit_id=refs.units[sub],
-            sub_kegiatan_id=refs.nomenclature[sub_kegiatan],
-            account_id=refs.accounts[account], document_number=number[:120],
-            import_batch_id=batch.pk, **_doc_values(d),
-        ))
-    RealisationDocument.objects.bulk_create(new, batch_size=2000)
-    return len(new) + len(updates)
+    if connection.vendor == "postgresql":
+        _copy_documents(batch, plan, refs)
+    else:
+        new = []
+        for d in plan.new:
+            skpd, sub, sub_kegiatan, account, number = d.key
+            new.append(RealisationDocument(
+                region_id=batch.region_id, fiscal_year=plan.fiscal_year,
+                unit_id=refs.units[skpd], sub_unit_id=refs.units[sub],
+                sub_kegiatan_id=refs.nomenclature[sub_kegiatan],
+                account_id=refs.accounts[account], document_number=number[:120],
+                import_batch_id=batch.pk, **_doc_values(d),
+            ))
+        RealisationDocument.objects.bulk_create(new, batch_size=2000)
+    return len(plan.new) + len(updates)
+
+
+def _copy_documents(batch: ImportBatch, plan: Plan, refs: Refs) -> None:
+    """The new documents in one COPY (the ORM's insert of 100,000 documents spent
+    most of its time preparing values one field at a time)."""
+    from django.utils import timezone
+
+    from ..line_bulk import copy_rows_pg
+
+    docs = plan.new
+    if not docs:
+        return
+    n = len(docs)
+    now = timezone.now().isoformat()
+    values = [_doc_values(d) for d in docs]
+    keys = [d.key for d in docs]
+    copy_rows_pg(
+        RealisationDocument._meta.db_table,
+        ["region_id", "fiscal_year", "unit_id", "sub_unit_id", "sub_kegiatan_id",
+         "account_id", "document_number", "document_kind", "transaction_kind",
+         "document_date", "amount", "refund", "apbd_stage", "import_batch_id",
+         "created_at", "updated_at"],
+        [
+            [batch.region_id] * n, [plan.fiscal_year] * n,
+            [refs.units[k[0]] for k in keys], [refs.units[k[1]] for k in keys],
+            [refs.nomenclature[k[2]] for k in keys], [refs.accounts[k[3]] for k in keys],
+            [k[4][:120] for k in keys],
+            [v["document_kind"] for v in values], [v["transaction_kind"] for v in values],
+            [v["document_date"].isoformat() if v["document_date"] else None
+             for v in values],
+            [v["amount"] for v in values], [v["refund"] for v in values],
+            [v["apbd_stage"] for v in values], [batch.pk] * n, [now] * n, [now] * n,
+        ],
+    )
 
 
 def spread(total: Decimal, lines: list[tuple]) -> list[tuple[int, Decimal]]:
