@@ -169,7 +169,11 @@ def test_pages_upload_preview_confirm_rollback(client_for, data_staff,
     batch = ImportBatch.objects.get()
     detail = c.get(resp["Location"])
     text = detail.content.decode()
-    assert "Pratinjau" in text and "Konfirmasi dan simpan" in text and "dan 10 lainnya" in text
+    assert "Pratinjau" in text and "Konfirmasi dan simpan" in text
+    # Every new row, a page of 50 at a time: the second page holds the last 10.
+    assert "halaman 1 dari 2" in text and "(60)" in text
+    second = c.get(resp["Location"] + "?baru=2").content.decode()
+    assert "halaman 2 dari 2" in second and second.count('<td class="num">Rp') >= 10
     progress = c.get(reverse("budgets:import-progress", args=[batch.pk])).json()
     assert progress["done"] == 60 and progress["running"] is False
     with django_capture_on_commit_callbacks(execute=True):
