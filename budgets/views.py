@@ -52,6 +52,7 @@ def line_detail(request, pk: int):
             "tags": line.tags.select_related("pillar", "strategy", "created_by", "import_batch"),
             "history": audit_history(instance=line)[:50],
             "documents": selectors.line_documents(line=line)[:200],
+            "can_see_batches": access.can_import(request.user, line.region_id),
             "can_change": access.can_change(request.user, line.region_id),
         },
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ImportBatch, ImportKind, ImportStatus, Unit
+from ..money import format_number
 from .common import PREVIEW_CAP, Plan, error
 
 KINDS = ("new", "changed", "gone")
@@ -171,23 +172,21 @@ def drop_preview(batch: ImportBatch) -> None:
 
 
 def summary_message(batch: ImportBatch) -> str:
+    n = {k: format_number(getattr(batch, k)) for k in
+         ("created", "updated", "unchanged", "removed")}
     if batch.kind == ImportKind.REALISASI:
         if not (batch.created or batch.updated):
             return _(
-                "Tidak ada perubahan: semua %(n)d dokumen sudah tersimpan dengan nilai sama."
-            ) % {"n": batch.unchanged}
+                "Tidak ada perubahan: semua %(n)s dokumen sudah tersimpan dengan nilai sama."
+            ) % {"n": n["unchanged"]}
         return _(
-            "%(created)d dokumen baru, %(updated)d dokumen berubah, %(unchanged)d tetap."
-        ) % {"created": batch.created, "updated": batch.updated,
-             "unchanged": batch.unchanged}
+            "%(created)s dokumen baru, %(updated)s dokumen berubah, %(unchanged)s tetap."
+        ) % n
     if not (batch.created or batch.updated or batch.removed):
         return _(
-            "Tidak ada perubahan: semua %(n)d baris sama dengan data tersimpan."
-        ) % {"n": batch.unchanged}
+            "Tidak ada perubahan: semua %(n)s baris sama dengan data tersimpan."
+        ) % {"n": n["unchanged"]}
     return _(
-        "%(created)d baris baru, %(updated)d berubah, %(unchanged)d tetap, "
-        "%(removed)d hilang."
-    ) % {
-        "created": batch.created, "updated": batch.updated,
-        "unchanged": batch.unchanged, "removed": batch.removed,
-    }
+        "%(created)s baris baru, %(updated)s berubah, %(unchanged)s tetap, "
+        "%(removed)s hilang."
+    ) % n

@@ -39,6 +39,7 @@ from ..models import (
     RealisationDocument,
 )
 from ..money import format_rupiah as rupiah
+from ..stages import stage_label
 from .common import CENT, ZERO, Plan, warning
 from .refs import Refs
 
@@ -170,6 +171,7 @@ def _line_effects(batch: ImportBatch, plan: Plan, stored: dict) -> None:
     without = {k: v for k, v in totals.items() if not lines.get(k) and v}
     plan.line_effects = {
         "stage": latest or "",
+        "stage_label": stage_label(latest) if latest else "",
         "split": len(split),
         "without_pagu": len(without),
         "without_pagu_amount": str(sum(without.values(), ZERO)),
