@@ -11,8 +11,13 @@ resolved to ids) and, inside the caller's transaction:
    ``ImportLineChange``); when the caller's diff found only new lines, the
    statement only inserts.
 
-Every foreign key of the line table is checked by PostgreSQL itself, row by
-row, as for any insert: the import needs no superuser and no special grant.
+Referential integrity, set-based. The lines table has no database foreign key
+on its reference data (unit, sub unit, sub kegiatan, sumber dana, rekening; see
+``BudgetLine``): checking them row by row was most of a commit. Before writing,
+``lock_parents`` locks the distinct parent rows the lines name ``FOR KEY SHARE``
+and counts them, which is what each row check did: a parent missing refuses the
+whole write, and none can be deleted before the transaction ends (the region
+and the batch are among them). No superuser, no special grant.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from .models import (
     BudgetLine,
@@ -90,6 +95,30 @@ class CopyColumns:
         out = self._text[self._pos:end]
         self._pos += len(out)
         return out
+
+
+class MissingParent(DatabaseError):
+    """A row would refer to a parent row that no longer exists."""
+
+
+def lock_parents(parents: dict) -> None:
+    """Lock the parent rows ``{model: keys}`` FOR KEY SHARE (by primary key);
+    MissingParent when one is gone. Runs inside the caller's transaction."""
+    with connection.cursor() as cur:
+        for model, ids in parents.items():
+            wanted = sorted(set(ids))
+            if not wanted:
+                continue
+            table = model._meta.db_table
+            pk = model._meta.pk.column
+            cur.execute(
+                f"SELECT {pk} FROM {table} WHERE {pk} = ANY(%s) FOR KEY SHARE",  # noqa: S608
+                [wanted],
+            )
+            found = {row[0] for row in cur.fetchall()}
+            if len(found) != len(wanted):
+                missing = sorted(set(wanted) - found)[:5]
+                raise MissingParent(f"{table}: {missing}")
 
 
 def lines_write_pg(
@@ -182,9 +211,8 @@ def lines_write_pg(
                 [LineOrigin.IMPORT, batch_id, *scope_params, *insert_params, *runs_params],
             )
         cur.execute("SET LOCAL enable_nestloop = DEFAULT")
-        # Django's foreign keys are deferred to COMMIT: check these rows' now, so a
-        # parent deleted meanwhile is reported here (and refused with a message),
-        # not at the end of the caller's transaction.
+        # Django's foreign keys (region, batch) are deferred to COMMIT: check
+        # these rows' now, so a failure is reported here with a message.
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("DROP TABLE import_stage")
 

@@ -201,12 +201,7 @@ def _refusal(batch: ImportBatch, exc: IntegrityError) -> ImportRefused:
             status=409,
         )
     if code == "23503" or "FOREIGN KEY constraint failed" in text:
-        return ImportRefused(
-            _("Data acuan (unit, kode rekening, sumber dana atau nomenklatur) yang dirujuk "
-              "berkas ini dihapus saat batch disimpan; tidak ada yang tersimpan. Simpan "
-              "ulang batch ini."),
-            status=409,
-        )
+        return ImportRefused(_MISSING_PARENT(), status=409)
     raise exc
 
 
@@ -225,10 +220,40 @@ def _id_columns(refs: Refs, lines) -> tuple:
     )
 
 
+def lock_reference_rows(refs: Refs, *, units=(), nomenclature=(), sources=(),
+                        accounts=(), batch: ImportBatch | None = None) -> None:
+    """The reference rows a write names, locked and counted set-based (they have
+    no database foreign key; see BudgetLine). Refuses with a message when one
+    was deleted meanwhile."""
+    from regions.models import Region
+
+    from ..line_bulk import MissingParent, lock_parents
+    from ..models import Account, FundingSource, Nomenclature, Unit
+
+    parents = {Unit: units, Nomenclature: nomenclature, FundingSource: sources,
+               Account: accounts}
+    if batch is not None:
+        parents[Region] = [batch.region_id]
+        parents[ImportBatch] = [batch.pk]
+    try:
+        lock_parents(parents)
+    except MissingParent as exc:
+        log.warning("import: %s", exc)
+        raise ImportRefused(_MISSING_PARENT(), status=409) from None
+
+
+def _MISSING_PARENT() -> str:  # noqa: N802 - a message, translated when used
+    return _("Data acuan (unit, kode rekening, sumber dana atau nomenklatur) yang dirujuk "
+             "berkas ini dihapus saat batch disimpan; tidak ada yang tersimpan. Simpan "
+             "ulang batch ini.")
+
+
 def _write_lines_pg(batch: ImportBatch, plan: Plan, refs: Refs, lines: list) -> None:
     if not lines:
         return
     unit, sub_unit, sub_kegiatan, source, account = _id_columns(refs, lines)
+    lock_reference_rows(refs, units=set(unit) | set(sub_unit), nomenclature=sub_kegiatan,
+                        sources=source, accounts=account, batch=batch)
     columns = [
         unit, sub_unit, sub_kegiatan, source, account,
         [_items_json(line.items) for line in lines],

@@ -259,14 +259,20 @@ def _copy_documents(batch: ImportBatch, plan: Plan, refs: Refs) -> None:
     from django.utils import timezone
 
     from ..line_bulk import copy_rows_pg
+    from .commit import lock_reference_rows
 
     docs = plan.new
     if not docs:
         return
+    keys = [d.key for d in docs]
+    lock_reference_rows(
+        refs, units={refs.units[k[0]] for k in keys} | {refs.units[k[1]] for k in keys},
+        nomenclature={refs.nomenclature[k[2]] for k in keys},
+        accounts={refs.accounts[k[3]] for k in keys}, batch=batch,
+    )
     n = len(docs)
     now = timezone.now().isoformat()
     values = [_doc_values(d) for d in docs]
-    keys = [d.key for d in docs]
     copy_rows_pg(
         RealisationDocument._meta.db_table,
         ["region_id", "fiscal_year", "unit_id", "sub_unit_id", "sub_kegiatan_id",
@@ -435,8 +441,16 @@ def plan_cash_plan(batch: ImportBatch, result, plan: Plan) -> None:
 
 
 def commit_cash_plan(batch: ImportBatch, plan: Plan) -> int:
+    from .commit import lock_reference_rows
+
     refs = Refs(batch, plan.fiscal_year)
     refs.ensure(plan.ref_rows, plan.ref_rows)
+    keys = [p.key for p in plan.new]
+    lock_reference_rows(
+        refs, units={refs.units[k[0]] for k in keys} | {refs.units[k[1]] for k in keys},
+        nomenclature={refs.nomenclature[k[2]] for k in keys},
+        accounts={refs.accounts[k[3]] for k in keys},
+    )
     ids = [old[0] for _p, old in plan.changed] + [old[0] for _k, old in plan.gone]
     before = list(CashPlanLine.objects.filter(pk__in=ids).values())
     gone_ids = {old[0] for _k, old in plan.gone}

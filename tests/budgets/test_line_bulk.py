@@ -101,22 +101,29 @@ def test_the_postgres_and_portable_writers_give_identical_lines(data_staff, monk
 @on_postgres[0]
 @on_postgres[1]
 def test_a_parent_gone_before_the_insert_refuses_the_whole_write(data_staff):
-    from django.db import IntegrityError
-
+    """Reference rows are checked set-based and locked before the insert."""
     batch = upload(data_staff, sample_path(), commit=True)
     line = BudgetLine.objects.first()
-    before = BudgetLine.objects.count()
     missing_unit = Unit.objects.order_by("-pk").first().pk + 1000
-    columns = [[missing_unit], [line.sub_unit_id], [line.sub_kegiatan_id],
-               [line.funding_source_id], [line.account_id], ["[]"],
-               [Decimal("1.00")], [Decimal("0.00")]]
-    with pytest.raises(IntegrityError, match="budgets_unit"):
+    with pytest.raises(line_bulk.MissingParent, match="budgets_unit"):
         with transaction.atomic():
-            line_bulk.lines_write_pg(
-                batch_id=batch.pk, region_id=line.region_id, fiscal_year=line.fiscal_year,
-                stage="perubahan", columns=columns, set_realisasi=False, only_new=True,
-            )
-    assert BudgetLine.objects.count() == before
+            line_bulk.lock_parents({Unit: {missing_unit, line.sub_unit_id}})
+    assert batch.status == ImportStatus.COMMITTED
+
+
+@on_postgres[0]
+@on_postgres[1]
+def test_a_referenced_unit_cannot_be_deleted_through_django(data_staff):
+    """Without a database key on the reference data, the ORM's PROTECT still
+    refuses to delete a unit, code or account that lines name."""
+    from django.db.models import ProtectedError
+
+    upload(data_staff, sample_path(), commit=True)
+    line = BudgetLine.objects.select_related("unit", "account").first()
+    with pytest.raises(ProtectedError):
+        line.account.delete()
+    with pytest.raises(ProtectedError):
+        Unit.objects.filter(pk=line.sub_unit_id).delete()
 
 
 def test_the_copy_stream_gives_every_row_once_whatever_the_read_size():
