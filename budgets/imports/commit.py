@@ -7,7 +7,6 @@ difference to the current state.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -205,10 +204,6 @@ def _refusal(batch: ImportBatch, exc: IntegrityError) -> ImportRefused:
     raise exc
 
 
-def _items_json(items) -> str:
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-
-
 def _id_columns(refs: Refs, lines) -> tuple:
     keys = [line.key for line in lines]
     return (
@@ -256,7 +251,7 @@ def _write_lines_pg(batch: ImportBatch, plan: Plan, refs: Refs, lines: list) -> 
                         sources=source, accounts=account, batch=batch)
     columns = [
         unit, sub_unit, sub_kegiatan, source, account,
-        [_items_json(line.items) for line in lines],
+        [line.items_json for line in lines],
         [line.pagu for line in lines],
         [line.realisasi for line in lines],
     ]

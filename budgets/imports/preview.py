@@ -30,7 +30,7 @@ def _line_entry(line, names) -> dict:
         "sub_unit": sub, "sub_unit_name": names.get(sub) or r.nama_sub_unit or r.nama_skpd,
         "sub_kegiatan": sub_kegiatan, "nama_sub_kegiatan": r.nama_sub_kegiatan,
         "sumber_dana": source, "rekening": account, "nama_rekening": r.nama_rekening,
-        "items": len(line.items), "row": r.row_number,
+        "items": line.item_count, "row": r.row_number,
     }
 
 
@@ -38,7 +38,7 @@ def _stored_entry(t, names) -> dict:
     return {
         "id": t[0], "skpd": t[1], "skpd_name": names.get(t[1], ""),
         "sub_unit": t[2], "sub_unit_name": names.get(t[2], ""), "sub_kegiatan": t[3],
-        "sumber_dana": t[4], "rekening": t[5], "items": len(t[8] or []),
+        "sumber_dana": t[4], "rekening": t[5], "items": len(json.loads(t[8] or "[]")),
     }
 
 

@@ -22,7 +22,7 @@ nomenclature and units of the year and are counted, never errors.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from json.encoder import encode_basestring as _q
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -38,31 +38,55 @@ from ..models import (
 )
 from .common import ZERO, Plan, error, warning
 
+#: The keys of a detail row in the order PostgreSQL's jsonb writes them (by
+#: length, then bytes): the JSON text made here is the text jsonb gives back, so a
+#: re-import compares the stored detail as text, with nothing decoded.
+ITEM_KEYS = ("row", "code", "kind", "name", "amount")
+
+
+def items_text(items) -> str:
+    """The canonical JSON text of a list of detail rows (jsonb's own output)."""
+    return json.dumps([{k: i.get(k) for k in ITEM_KEYS} for i in items or []],
+                      ensure_ascii=False)
+
 
 class Line:
-    """One line of the file: the rows sharing a natural key, summed."""
+    """One line of the file: the rows sharing a natural key, summed.
 
-    __slots__ = ("key", "pagu", "realisasi", "items", "row")
+    ``items_json`` is the detail as canonical JSON text (see ITEM_KEYS); empty
+    ("[]") for a single row naming no paket, kelompok or standar harga."""
+
+    __slots__ = ("key", "pagu", "realisasi", "parts", "items_json", "row", "item_count")
 
     def __init__(self, key, row):
         self.key = key
         self.row = row  # the first row: names and row number
         self.pagu = ZERO
         self.realisasi = ZERO
-        self.items = []
+        self.parts = []
+        self.items_json = "[]"
+        self.item_count = 0
 
     @property
     def row_number(self) -> int:
         return self.row.row_number
 
+    @property
+    def items(self) -> list:
+        return json.loads(self.items_json)
 
-def _item(r) -> dict:
-    code = getattr(r, "kode_standar_harga", "") or ""
-    if code or getattr(r, "nama_standar_harga", ""):
-        kind, name = "standar_harga", getattr(r, "nama_standar_harga", "") or ""
+
+def _item_json(r) -> tuple[str, bool]:
+    """A row's detail as JSON text, and whether it names anything."""
+    code = r.kode_standar_harga or ""
+    std = r.nama_standar_harga or ""
+    if code or std:
+        kind, name = "standar_harga", std
     else:
         kind, name = (r.paket or ""), (r.nama_paket or "")
-    return {"kind": kind, "code": code, "name": name, "amount": str(r.pagu), "row": r.row_number}
+    text = (f'{{"row": {r.row_number}, "code": {_q(code)}, "kind": {_q(kind)}, '
+            f'"name": {_q(name)}, "amount": {_q(str(r.pagu))}}}')
+    return text, bool(code or kind or name)
 
 
 def row_key(r) -> tuple:
@@ -71,30 +95,34 @@ def row_key(r) -> tuple:
 
 
 def has_budget(r) -> bool:
-    flag = getattr(r, "has_budget", None)
-    if flag is not None:
-        return flag
-    return bool(r.kode_rekening or r.kode_sumber_dana or r.pagu is not None)
+    return r.has_budget
 
 
 def sum_lines(rows, *, has_realisasi: bool) -> list[Line]:
-    """The file's lines, in order of first appearance; items only where they say
-    something (several rows, or a paket/kelompok or standar harga named)."""
+    """The file's lines, in order of first appearance, with their detail rows."""
     lines: dict = {}
+    get = lines.get
+    named: set = set()
     for r in rows:
-        key = row_key(r)
-        line = lines.get(key)
+        key = (r.kode_skpd, r.kode_sub_unit or r.kode_skpd, r.kode_sub_kegiatan,
+               r.kode_sumber_dana, r.kode_rekening)
+        line = get(key)
         if line is None:
             line = lines[key] = Line(key, r)
         line.pagu += r.pagu
         if has_realisasi and r.realisasi:
             line.realisasi += r.realisasi
-        line.items.append(_item(r))
+        text, names = _item_json(r)
+        line.parts.append(text)
+        if names:
+            named.add(key)
     out = list(lines.values())
     for line in out:
-        items = line.items
-        if len(items) == 1 and not (items[0]["kind"] or items[0]["code"] or items[0]["name"]):
-            line.items = []
+        parts = line.parts
+        if len(parts) > 1 or line.key in named:
+            line.items_json = "[" + ", ".join(parts) + "]"
+            line.item_count = len(parts)
+        line.parts = None
     return out
 
 
@@ -220,7 +248,7 @@ def partial_warning(batch: ImportBatch, plan: Plan) -> None:
 
 def existing_lines(batch: ImportBatch, fiscal_year: int, stage: str, skpd_codes) -> list:
     """Stored lines of the scope: (id, skpd, sub unit, sub kegiatan, sumber dana,
-    rekening, pagu, realisasi, items, origin).
+    rekening, pagu, realisasi, items as canonical JSON text, origin).
 
     On PostgreSQL one raw query returns the lines with their parents' ids, and
     the ids become codes through small id -> code maps: every line's codes are
@@ -230,13 +258,13 @@ def existing_lines(batch: ImportBatch, fiscal_year: int, stage: str, skpd_codes)
     if not codes:
         return []
     if connection.vendor != "postgresql":
-        return list(BudgetLine.objects.filter(
+        return [t[:8] + (items_text(t[8]),) + t[9:] for t in BudgetLine.objects.filter(
             fiscal_year=fiscal_year, stage=stage, region_id=batch.region_id,
             unit__code__in=codes,
         ).values_list(
             "id", "unit__code", "sub_unit__code", "sub_kegiatan__code",
             "funding_source__code", "account__code", "pagu", "realisasi", "items", "origin",
-        ))
+        )]
     units = dict(Unit.objects.filter(region_id=batch.region_id).values_list("pk", "code"))
     skpd_ids = [pk for pk, code in units.items() if code in skpd_codes]
     if not skpd_ids:
@@ -270,13 +298,9 @@ def existing_lines(batch: ImportBatch, fiscal_year: int, stage: str, skpd_codes)
         cols[j] = map(mapping.__getitem__, cols[j])
     cache: dict = {}
     cols[9] = map(cache.setdefault, cols[9], cols[9])
-    # Django reads jsonb as text on this connection (JSONField decodes it).
-    cols[8] = [json.loads(v) if isinstance(v, str) else v for v in cols[8]]
+    # Django reads jsonb as text on this connection: jsonb's canonical text, the
+    # form Line.items_json is made in, so it is compared as it is.
     return list(zip(*cols, strict=True))
-
-
-def _same_items(stored, new) -> bool:
-    return (stored or []) == new
 
 
 def diff_lines(batch: ImportBatch, plan: Plan, lines: list[Line]) -> None:
@@ -300,7 +324,7 @@ def diff_lines(batch: ImportBatch, plan: Plan, lines: list[Line]) -> None:
         seen.add(line.key)
         same = (
             old[6] == line.pagu
-            and _same_items(old[8], line.items)
+            and old[8] == line.items_json
             and (not plan.has_realisasi or old[7] == line.realisasi)
         )
         if same:
@@ -311,6 +335,3 @@ def diff_lines(batch: ImportBatch, plan: Plan, lines: list[Line]) -> None:
         t for key, t in existing.items() if key not in seen and t[9] == LineOrigin.IMPORT
     ]
 
-
-def total_of(items) -> Decimal:
-    return sum((Decimal(i["amount"]) for i in items or []), ZERO)
