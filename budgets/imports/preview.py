@@ -64,28 +64,30 @@ def _planned_entry(p, names) -> dict:
     }
 
 
-def _entries(batch: ImportBatch, plan: Plan) -> dict:
+def _entries(batch: ImportBatch, plan: Plan, cap: int | None = None) -> dict:
+    """The preview rows of each kind (the first ``cap`` of each, or all)."""
     names = dict(Unit.objects.filter(region_id=batch.region_id).values_list("code", "name"))
+    new, changed, gone = plan.new[:cap], plan.changed[:cap], plan.gone[:cap]
     if plan.kind == ImportKind.REKAP:
         return {
-            "new": [dict(_line_entry(x, names), new=str(x.pagu)) for x in plan.new],
+            "new": [dict(_line_entry(x, names), new=str(x.pagu)) for x in new],
             "changed": [dict(_line_entry(x, names), old=str(old[6]), new=str(x.pagu))
-                        for x, old in plan.changed],
-            "gone": [dict(_stored_entry(t, names), old=str(t[6])) for t in plan.gone],
+                        for x, old in changed],
+            "gone": [dict(_stored_entry(t, names), old=str(t[6])) for t in gone],
         }
     if plan.kind == ImportKind.RAK:
         return {
-            "new": [dict(_planned_entry(x, names), new=str(x.total)) for x in plan.new],
+            "new": [dict(_planned_entry(x, names), new=str(x.total)) for x in new],
             "changed": [dict(_planned_entry(x, names), old=str(old[1]), new=str(x.total))
-                        for x, old in plan.changed],
+                        for x, old in changed],
             "gone": [{"skpd": k[0], "skpd_name": names.get(k[0], ""), "sub_unit": k[1],
                       "sub_kegiatan": k[2], "rekening": k[3], "sumber_dana": k[4],
-                      "old": str(old[1])} for k, old in plan.gone],
+                      "old": str(old[1])} for k, old in gone],
         }
     return {
-        "new": [dict(_doc_entry(x, names), new=str(x.amount)) for x in plan.new],
+        "new": [dict(_doc_entry(x, names), new=str(x.amount)) for x in new],
         "changed": [dict(_doc_entry(x, names), old=str(old[1]), new=str(x.amount))
-                    for x, old in plan.changed],
+                    for x, old in changed],
         "gone": [],
     }
 
@@ -116,10 +118,10 @@ def store_preview(batch: ImportBatch, plan: Plan, *, full: bool = False) -> None
     batch.updated = len(plan.changed)
     batch.unchanged = plan.unchanged
     batch.removed = len(plan.gone)
-    entries = _entries(batch, plan)
+    entries = _entries(batch, plan, cap=None if full else PREVIEW_CAP)
     batch.preview = {
         **{k: entries[k][:PREVIEW_CAP] for k in KINDS},
-        "counts": {k: len(entries[k]) for k in KINDS},
+        "counts": {"new": len(plan.new), "changed": len(plan.changed), "gone": len(plan.gone)},
         "cap": PREVIEW_CAP,
         "skpd": [{"code": c, "name": n} for c, n in plan.skpd],
         "file_rows": plan.file_rows,
