@@ -264,3 +264,17 @@ def test_rollback_of_the_realisation_after_a_later_stage_clears_that_stage_too(
     assert not RealisationDocument.objects.exists()
     assert BudgetLine.objects.filter(stage=Stage.MURNI).aggregate(s=Sum("realisasi"))["s"] == 0
     assert BudgetLine.objects.filter(stage=stage).aggregate(s=Sum("realisasi"))["s"] == 0
+
+
+def test_a_report_imported_before_the_recap_lands_on_the_lines_the_recap_brings(data_staff):
+    first = realise(data_staff, commit=True)
+    assert first.status == ImportStatus.COMMITTED
+    keys = {(r["Kode Sub SKPD"], r["Kode Sub Kegiatan"], r["Kode Rekening"])
+            for r in realisasi_records()}
+    assert first.created == 38 and first.preview["line_effects"]["without_pagu"] == len(keys)
+    assert not BudgetLine.objects.exists() and RealisationDocument.objects.count() == 38
+    upload(data_staff, MURNI_2024, name=MURNI_2024.name, commit=True)
+    [own] = lines(UPTD_SKB, "1.01.01.2.06.0004", "5.1.02.01.01.0024")
+    assert own.realisasi == Decimal("10558254")
+    on_lines = BudgetLine.objects.aggregate(s=Sum("realisasi"))["s"]
+    assert on_lines == REALISED - Decimal("3000000")
