@@ -9,8 +9,15 @@ import pytest
 from django.db.models import Sum
 
 from budgets import imports
-from budgets.models import BudgetLine, ImportStatus, Nomenclature
+from budgets.models import BudgetLine, ImportStatus, Nomenclature, Unit
 from budgets.stages import Stage
+from tests.importers.workbooks import (
+    REKAP_HEADERS,
+    Sheet,
+    rekap_row,
+    rekap_rows,
+    xlsx_bytes,
+)
 
 from .import_helpers import line_state, upload
 from .real_files import (
@@ -63,6 +70,25 @@ def test_each_real_recap_commits_in_strict_mode_with_its_pagu_column_total_to_th
     stored = set(Nomenclature.objects.filter(
         fiscal_year=year, level="sub_kegiatan", code__in=named).values_list("code", flat=True))
     assert named and stored == named
+    units = {r["KODE SUB UNIT"] for r in no_budget_rows(path)}
+    assert set(Unit.objects.filter(region_id="36", code__in=units)
+               .values_list("code", flat=True)) == units
+
+
+def test_a_kegiatan_row_without_sub_kegiatan_or_budget_is_counted_and_recorded(data_staff):
+    rows = rekap_rows(2)
+    blank = dict.fromkeys(("KODE SUB KEGIATAN", "NAMA SUB KEGIATAN", "KODE SUMBER DANA",
+                           "NAMA SUMBER DANA", "KODE REKENING", "NAMA REKENING",
+                           "PAKET/KELOMPOK", "NAMA PAKET/KELOMPOK", "PAGU"))
+    row = rekap_row(3, **blank, **{"KODE KEGIATAN": "1.06.05.2.03",
+                                   "NAMA KEGIATAN": "Kegiatan Tanpa Anggaran"})
+    rows.append([row.get(h) for h in REKAP_HEADERS])
+    batch = upload(data_staff, xlsx_bytes([Sheet("Sheet1", [REKAP_HEADERS, *rows])]),
+                   commit=True)
+    assert batch.status == ImportStatus.COMMITTED and batch.errors == []
+    assert batch.preview["no_budget_rows"] == 1 and BudgetLine.objects.count() == 2
+    node = Nomenclature.objects.get(fiscal_year=2024, level="kegiatan", code="1.06.05.2.03")
+    assert node.name == "Kegiatan Tanpa Anggaran"
 
 
 @pytest.mark.parametrize("path", list(RECAPS), ids=lambda p: p.stem)
