@@ -165,3 +165,29 @@ def test_a_standar_harga_export_commits_with_its_price_items_on_the_lines(data_s
     line = BudgetLine.objects.exclude(items=[]).first()
     assert {i["kind"] for i in line.items} == {"standar_harga"}
     assert sum((Decimal(i["amount"]) for i in line.items), Decimal(0)) == line.pagu
+
+
+def test_the_line_page_and_the_api_show_the_summed_rows_of_a_line(client_for, data_staff):
+    rows = [rekap_row(1, PAGU=1_000_000, **{"PAKET/KELOMPOK": "Kelompok",
+                                            "NAMA PAKET/KELOMPOK": "Belanja Rapat Koordinasi"}),
+            rekap_row(1, PAGU=2_500_000.5, **{"PAKET/KELOMPOK": "Paket",
+                                              "NAMA PAKET/KELOMPOK": "Bantuan Langsung Tunai"})]
+    data = xlsx_bytes([Sheet("Sheet1", [REKAP_HEADERS,
+                                        *[[r.get(h) for h in REKAP_HEADERS] for r in rows]])])
+    batch = upload(data_staff, data, commit=True)
+    assert batch.status == ImportStatus.COMMITTED
+    [line] = BudgetLine.objects.all()
+    assert line.pagu == Decimal("3500000.50")
+    assert [(i["kind"], i["name"], Decimal(i["amount"])) for i in line.items] == [
+        ("Kelompok", "Belanja Rapat Koordinasi", Decimal("1000000")),
+        ("Paket", "Bantuan Langsung Tunai", Decimal("2500000.5")),
+    ]
+    page = client_for(data_staff).get(line.get_absolute_url()).content.decode()
+    assert "Belanja Rapat Koordinasi" in page and "Bantuan Langsung Tunai" in page
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(data_staff)
+    body = api.get(f"/api/v1/budget-lines/{line.pk}/").json()
+    assert [i["name"] for i in body["items"]] == ["Belanja Rapat Koordinasi",
+                                                  "Bantuan Langsung Tunai"]

@@ -278,3 +278,18 @@ def test_a_report_imported_before_the_recap_lands_on_the_lines_the_recap_brings(
     assert own.realisasi == Decimal("10558254")
     on_lines = BudgetLine.objects.aggregate(s=Sum("realisasi"))["s"]
     assert on_lines == REALISED - Decimal("3000000")
+
+
+def test_rollback_of_a_correction_gives_the_document_and_the_line_their_amount_back(
+    data_staff, murni
+):
+    realise(data_staff, commit=True)
+    before = line_state()
+    data = _later_report(extra=0, changed={"13": {"Nilai Realisasi": "10.000.000,00"}})
+    fix = realise(data_staff, data, name="koreksi.xlsx", commit=True)
+    assert fix.updated == 1
+    imports.import_batch_rollback(user=data_staff, batch=fix)
+    doc = RealisationDocument.objects.get(document_number__contains="/000005/LS/")
+    assert doc.amount == Decimal("10558254")
+    assert RealisationDocument.objects.count() == 38
+    assert line_state() == before
