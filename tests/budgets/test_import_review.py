@@ -163,3 +163,21 @@ def test_other_sipd_exports_are_refused_with_the_parsers_message(
     assert batch.errors[0]["message_en"] == parsed.value.message_en
     assert not BudgetLine.objects.exists()
     assert ImportBatch.objects.get().status == ImportStatus.REJECTED
+
+
+def test_the_preview_pages_of_a_realisation_and_a_cash_plan_batch_render(client_for, data_staff):
+    from .real_files import REALISASI
+    from .test_cash_plan import rak_bytes
+
+    c = client_for(data_staff)
+    realisation = upload(data_staff, REALISASI, name="realisasi.xlsx")
+    assert realisation.status == ImportStatus.PREVIEW
+    resp = c.get(reverse("budgets:import-detail", args=[realisation.pk]))
+    assert resp.status_code == 200
+    text = resp.content.decode()
+    assert "81.05/02.0/000001/LS/1.01.2.22.0.00.01.0000/M/2/2024" in text
+    assert "PEGAWAI CONTOH" not in text and "000000000000000000" not in text
+    rak = upload(data_staff, rak_bytes(), name="rak.xlsx", fiscal_year=2024)
+    assert rak.status == ImportStatus.PREVIEW
+    resp = c.get(reverse("budgets:import-detail", args=[rak.pk]) + "?baru=1")
+    assert resp.status_code == 200 and "5.1.02.01.01.0002" in resp.content.decode()
