@@ -181,3 +181,15 @@ def test_the_preview_pages_of_a_realisation_and_a_cash_plan_batch_render(client_
     assert rak.status == ImportStatus.PREVIEW
     resp = c.get(reverse("budgets:import-detail", args=[rak.pk]) + "?baru=1")
     assert resp.status_code == 200 and "5.1.02.01.01.0002" in resp.content.decode()
+
+
+@pytest.mark.parametrize(("title", "region"), [
+    ("PEMERINTAH PROVINSI BANTEN TAHUN ANGGARAN 2024", "36"),
+    ("PEMERINTAH KABUPATEN LEBAK TAHUN ANGGARAN 2024", "36.02"),
+    ("Pemerintah Kabupaten Lebak", "36.02"),
+])
+def test_a_title_naming_the_chosen_pemda_and_the_year_commits(data_staff, title, region):
+    data = xlsx_bytes([Sheet("Sheet1", [[title], [], REKAP_HEADERS, *rekap_rows(2)])])
+    batch = upload(data_staff, data, region=region, commit=True)
+    assert batch.status == ImportStatus.COMMITTED, batch.message
+    assert batch.fiscal_year == 2024 and BudgetLine.objects.filter(region_id=region).count() == 2
