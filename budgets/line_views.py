@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,16 +37,25 @@ def _line_data(form) -> dict:
     }
 
 
+def _atomic(call):
+    """``call`` in one transaction: the sub kegiatan or account a form creates
+    goes with a line the service refuses (a malformed code, a scope, a lock)."""
+    def run():
+        with transaction.atomic():
+            return call()
+    return run
+
+
 @login_required
 def line_create(request):
     if not access.can_change_anything(request.user):
         raise PermissionDenied(_("Hanya koordinator yang dapat mencatat data ini."))
     form = BudgetLineForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        line = apply_service(form, lambda: services.budget_line_create(
+        line = apply_service(form, _atomic(lambda: services.budget_line_create(
             user=request.user, region_code=form.cleaned_data["region"].code,
             reason=form.cleaned_data["reason"], **_line_data(form),
-        ))
+        )))
         if line is not None:
             messages.success(request, _("Baris anggaran tersimpan."))
             return redirect(line.get_absolute_url())
@@ -75,10 +85,10 @@ def line_update(request, pk: int):
     form = BudgetLineForm(request.POST or None, user=request.user, instance=line,
                           initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = apply_service(form, lambda: services.budget_line_update(
+        saved = apply_service(form, _atomic(lambda: services.budget_line_update(
             user=request.user, line=line, reason=form.cleaned_data["reason"],
             **_line_data(form),
-        ))
+        )))
         if saved is not None:
             messages.success(request, _("Perubahan baris anggaran tersimpan."))
             return redirect(line.get_absolute_url())

@@ -20,3 +20,14 @@ def field_label(model_label: str, name: str) -> str:
         except FieldDoesNotExist:
             continue
     return name
+
+
+@register.filter
+def change_pairs(changes) -> list:
+    """The ``(field, [before, after])`` pairs of a record's changes.
+
+    ``record.changes.items`` in a template looks the key "items" up first, and a
+    budget line has a field of that name: its pair was iterated instead, and the
+    history of every hand-entered line failed to render.
+    """
+    return list(changes.items()) if isinstance(changes, dict) else []
