@@ -111,10 +111,17 @@ def lock_parents(parents: dict) -> None:
                 continue
             table = model._meta.db_table
             pk = model._meta.pk.column
-            cur.execute(
-                f"SELECT {pk} FROM {table} WHERE {pk} = ANY(%s) FOR KEY SHARE",  # noqa: S608
-                [wanted],
-            )
+            if connection.vendor == "postgresql":
+                cur.execute(
+                    f"SELECT {pk} FROM {table} WHERE {pk} = ANY(%s) FOR KEY SHARE",  # noqa: S608
+                    [wanted],
+                )
+            else:  # SQLite: one writer at a time, so a count is the check
+                cur.execute(
+                    f"SELECT {pk} FROM {table} WHERE {pk} IN "  # noqa: S608
+                    f"({', '.join(['%s'] * len(wanted))})",
+                    wanted,
+                )
             found = {row[0] for row in cur.fetchall()}
             if len(found) != len(wanted):
                 missing = sorted(set(wanted) - found)[:5]

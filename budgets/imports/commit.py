@@ -168,8 +168,7 @@ def _refuse_twin_commit(batch: ImportBatch, plan: Plan) -> bool:
 def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
     refs = Refs(batch, plan.fiscal_year)
     refs.ensure(plan.ref_rows, [line.row for line in plan.rows])
-    if refs.warnings:
-        batch.warnings = list(batch.warnings or []) + refs.warnings
+    add_name_warnings(batch, refs)
     write = plan.new + [line for line, _old in plan.changed]
     set_progress(batch, 0)
     try:
@@ -185,6 +184,15 @@ def _commit_rekap(batch: ImportBatch, plan: Plan, *, user) -> int:
     if plan.tag_rows:
         _write_tags(batch, plan, refs, user=user)
     return len(write) + len(plan.gone)
+
+
+def add_name_warnings(batch: ImportBatch, refs: Refs) -> None:
+    """Names the commit met that the preview did not already report (a file
+    imported meanwhile may have named a code)."""
+    known = {w.get("message") for w in batch.warnings or []}
+    fresh = [w for w in refs.warnings if w["message"] not in known]
+    if fresh:
+        batch.warnings = list(batch.warnings or []) + fresh
 
 
 def _refusal(batch: ImportBatch, exc: IntegrityError) -> ImportRefused:

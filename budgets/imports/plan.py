@@ -7,6 +7,7 @@ from ..models import ImportBatch, ImportKind
 from .common import Plan, cell_dict, set_progress
 from .parse import check_region, check_stage, check_year, parse
 from .realisation import plan_cash_plan, plan_realisation
+from .refs import Refs
 from .rekap import plan_rekap
 
 
@@ -40,6 +41,10 @@ def plan_from(batch: ImportBatch, result, rejected) -> Plan:
         plan_cash_plan(batch, result, plan)
     else:
         plan_realisation(batch, result, plan)
+    if plan.ref_rows:
+        money = plan.ref_rows if result.kind != ImportKind.REKAP else [
+            line.row for line in plan.rows]
+        plan.warnings += Refs(batch, plan.fiscal_year).name_warnings(plan.ref_rows, money)
     set_progress(batch, len(result.rows))
     plan.errors.sort(key=lambda e: (e["row"] or 0))
     return plan

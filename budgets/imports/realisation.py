@@ -221,10 +221,11 @@ def _record_before(batch, model: str, objs) -> None:
 
 
 def commit_realisation(batch: ImportBatch, plan: Plan) -> int:
+    from .commit import add_name_warnings
+
     refs = Refs(batch, plan.fiscal_year)
     refs.ensure(plan.ref_rows, plan.ref_rows)
-    if refs.warnings:
-        batch.warnings = list(batch.warnings or []) + refs.warnings
+    add_name_warnings(batch, refs)
     changed_ids = [old[0] for _d, old in plan.changed]
     _record_before(batch, "document", RealisationDocument.objects.filter(
         pk__in=changed_ids).values())
@@ -441,10 +442,11 @@ def plan_cash_plan(batch: ImportBatch, result, plan: Plan) -> None:
 
 
 def commit_cash_plan(batch: ImportBatch, plan: Plan) -> int:
-    from .commit import lock_reference_rows
+    from .commit import add_name_warnings, lock_reference_rows
 
     refs = Refs(batch, plan.fiscal_year)
     refs.ensure(plan.ref_rows, plan.ref_rows)
+    add_name_warnings(batch, refs)
     keys = [p.key for p in plan.new]
     lock_reference_rows(
         refs, units={refs.units[k[0]] for k in keys} | {refs.units[k[1]] for k in keys},

@@ -135,6 +135,24 @@ class Refs:
 
     # --- the maps ----------------------------------------------------------
 
+    def name_warnings(self, ref_rows, money_rows) -> list[dict]:
+        """What ``ensure`` would say about names, with nothing kept: it runs in a
+        savepoint that is rolled back (the preview says before the commit which
+        names SIPD's file replaces or disagrees with)."""
+        from django.db import transaction
+
+        class _Undo(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                self.ensure(ref_rows, money_rows)
+                raise _Undo
+        except _Undo:
+            pass
+        warnings, self.warnings = self.warnings, []
+        return warnings
+
     def ensure(self, ref_rows, money_rows) -> None:
         named = first_distinct_rows(ref_rows, UNIT_NOMENCLATURE_FIELDS)
         self.units = self._units(named)

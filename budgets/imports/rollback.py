@@ -36,7 +36,13 @@ def _later_batch(batch: ImportBatch):
         status=ImportStatus.COMMITTED, committed_at__gt=batch.committed_at,
     )
     if batch.kind == ImportKind.REALISASI:
-        later = later.filter(Q(documents__isnull=False) | Q(record_changes__isnull=False))
+        # Documents set the realisation of every stage's lines: a recap of any
+        # stage committed since wrote lines that carry them, so it goes first.
+        later = ImportBatch.objects.filter(
+            region_id=batch.region_id, fiscal_year=batch.fiscal_year,
+            status=ImportStatus.COMMITTED, committed_at__gt=batch.committed_at,
+        ).filter(Q(documents__isnull=False) | Q(record_changes__isnull=False)
+                 | Q(line_changes__isnull=False))
     elif batch.kind == ImportKind.RAK:
         later = later.filter(stage=batch.stage).filter(
             Q(cash_plan_lines__isnull=False) | Q(record_changes__isnull=False))

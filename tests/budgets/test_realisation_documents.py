@@ -249,21 +249,25 @@ def test_rollback_of_the_realisation_batch_restores_the_lines_and_removes_its_do
     assert line_state() == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "line_realisation_refresh does nothing once the year has no document, so rolling "
-    "back the only realisation batch leaves the deleted documents' amounts on the lines "
-    "a later stage's recap wrote meanwhile (their pre-document value is not recorded)"))
-def test_rollback_of_the_realisation_after_a_later_stage_clears_that_stage_too(
+def test_a_realisation_batch_is_rolled_back_only_after_the_later_stage_that_carries_it(
     data_staff, murni
 ):
+    """Documents set the realisation of every stage's lines: a pergeseran imported
+    after the report carries its documents, so it is rolled back first (newest
+    first), and then the report's rollback leaves no realisation anywhere."""
     batch = realise(data_staff, commit=True)
-    upload(data_staff, SHIFT_2024, name=SHIFT_2024.name, stage="pergeseran-01", commit=True)
+    shift = upload(data_staff, SHIFT_2024, name=SHIFT_2024.name, stage="pergeseran-01",
+                   commit=True)
     stage = shift_code(1)
     assert BudgetLine.objects.filter(stage=stage).aggregate(s=Sum("realisasi"))["s"]
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.import_batch_rollback(user=data_staff, batch=batch)
+    assert refused.value.status == 409 and f"#{shift.pk}" in refused.value.message
+    imports.import_batch_rollback(user=data_staff, batch=shift)
     imports.import_batch_rollback(user=data_staff, batch=batch)
     assert not RealisationDocument.objects.exists()
+    assert not BudgetLine.objects.filter(stage=stage).exists()
     assert BudgetLine.objects.filter(stage=Stage.MURNI).aggregate(s=Sum("realisasi"))["s"] == 0
-    assert BudgetLine.objects.filter(stage=stage).aggregate(s=Sum("realisasi"))["s"] == 0
 
 
 def test_a_report_imported_before_the_recap_lands_on_the_lines_the_recap_brings(data_staff):

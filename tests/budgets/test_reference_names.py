@@ -67,9 +67,6 @@ def test_a_demo_or_hand_typed_name_of_a_code_is_replaced_by_the_sipd_files_name(
     assert program.name == "PROGRAM PERLINDUNGAN DAN JAMINAN SOSIAL"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the names are compared only at commit (Refs.ensure runs in commit_plan): the "
-    "preview does not yet say that a hand-typed name will be replaced"))
 def test_the_preview_says_a_hand_typed_name_will_be_replaced(data_staff):
     hand_typed()
     batch = upload(data_staff, recap())
