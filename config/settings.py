@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Login lockout (per username and per client IP); see the "Access" section.
     "axes",
+    "core",
     "regions",
     "budgets",
     "programs",
