@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.i18n.PortalLocaleMiddleware",
+    # Before anything reads the query string or a form: control characters out.
+    "core.middleware.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +156,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# JSON bodies of the API: larger or deeper ones get a 400 answer (core.parsers).
+API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", default=1024 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", default=32)
 
 # Celery: no broker configured means tasks run in-process (eagerly).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
@@ -210,7 +215,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # JSON in and out; lists and summaries add XLSX/CSV downloads themselves.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded size and nesting, control characters cleaned (core.parsers).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
