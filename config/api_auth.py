@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.lockout import lockout_response
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -69,11 +70,15 @@ class TokenView(APIView):
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        http_request = request._request  # axes marks a refused try on this one
         user = authenticate(
-            request=request,
+            request=http_request,
             username=body.validated_data["username"],
             password=body.validated_data["password"],
         )
+        if getattr(http_request, "axes_locked_out", False):
+            # Locked, whatever the password: the documented 429, not "wrong password".
+            return lockout_response(http_request)
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {

@@ -9,8 +9,6 @@ import logging
 import time
 from datetime import timedelta
 
-from axes.backends import AxesStandaloneBackend
-
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
@@ -225,36 +223,5 @@ _networks = _net._networks
 client_ip = _net.client_ip
 
 
-def lockout_response(request, original_response=None, credentials=None):
-    """The answer to a locked-out login: an Indonesian page, or JSON for the API."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _(
-        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun atau "
-        "alamat Anda dikunci sementara selama %(minutes)s menit. Coba lagi "
-        "setelah itu, atau hubungi admin portal bila Anda lupa kata sandi."
-    ) % {"minutes": minutes}
-    status = 429
-    if wants_json(request):
-        response = JsonResponse({"detail": message, "code": "locked_out"}, status=status)
-    else:
-        html = loader.get_template("registration/locked_out.html").render(
-            {"message": message, "minutes": minutes}, request
-        )
-        response = HttpResponse(html, status=status)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
-
-
-class AxesRequestBackend(AxesStandaloneBackend):
-    """django-axes' backend, for requests only.
-
-    Logins over HTTP always pass the request and are counted and locked out.
-    ``authenticate()`` without a request (the test client's ``login()``, a
-    shell, a management command) is not a login attempt from the network:
-    instead of axes' hard error it is left to the next backend.
-    """
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+# The lockout rules and answer live in config.lockout; these names stay for callers.
+from config.lockout import AxesRequestBackend, lockout_response  # noqa: E402, F401

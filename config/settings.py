@@ -351,23 +351,34 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 # --- Access: login lockout (django-axes) ------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username or client IP before the password is checked.
-    "config.middleware.AxesRequestBackend",
+    # First: refuses a locked-out try before the password is checked.
+    "config.lockout.AxesRequestBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The rules are described in config/lockout.py and the README ("Login and sessions").
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# 1. A name at one address: AXES_FAILURE_LIMIT failures lock that pair for
+#    AXES_COOLOFF_MINUTES; further tries during the lock do not renew it.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
-# Two independent counters: 5 failures for one username (from anywhere) lock that
-# username; 5 failures from one client IP (any usernames) lock that IP.
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.middleware.lockout_response"
-# The client IP for the per-IP counter: X-Forwarded-For is believed only when the
-# request comes from one of TRUSTED_PROXIES (addresses or CIDR networks), so a
-# client cannot forge its address and the proxy's own address is never counted.
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+# 2. A name from everywhere: progressive delays (2 ** (failures - limit) s, at
+#    most LOGIN_DELAY_MAX_SECONDS), never for an address where the name logged
+#    in successfully within LOGIN_KNOWN_ADDRESS_DAYS.
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", default=60)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", default=90)
+# 3. One address, many names: AXES_IP_FAILURE_LIMIT failures within the
+#    cool-off window lock the address (an office behind one NAT stays well
+#    below it).
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", default=100)
+# The client IP: X-Forwarded-For is believed only when the request comes from
+# one of TRUSTED_PROXIES (addresses or CIDR networks), so a client cannot forge
+# its address and the proxy's own address is never counted (core.net).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=[])
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_IP_WHITELIST = env_list("AXES_IP_WHITELIST", default=[]) or None
 AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
 
