@@ -1,7 +1,7 @@
 """The imports endpoint: /api/v1/imports/ (upload, status, commit, rollback, errors)."""
 
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from audit.context import audit_via
 from budgets import imports
 from budgets.models import ImportBatch
+from core.auth import TokenAuthentication
 from regions import access
 
 from .serializers import ImportBatchSerializer, ImportUploadSerializer
