@@ -50,3 +50,12 @@ def hostile_world(world):  # noqa: F811 - the fixture imported above
         ]
     )
     return world
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """Pillars and strategies for database tests: a transactional test that ran
+    before (a browser test) flushes what the migrations seeded."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and not marker.kwargs.get("transaction"):
+        request.getfixturevalue("reference_data")
