@@ -103,3 +103,13 @@ def test_a_control_character_in_a_download_parameter_name_is_no_500(
     client_for, province_coordinator, url
 ):
     assert client_for(province_coordinator).get(url).status_code == 200
+
+
+def test_the_refusal_is_in_english_when_asked(client):
+    body = "[" * 200 + "]" * 200
+    response = client.post(
+        "/api/v1/auth/token/", body, content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
