@@ -66,3 +66,9 @@ def export_text(value, *, plain_cells: bool = False, one_line: bool = False):
     if not plain_cells and is_formula_like(text):
         text = "'" + text
     return text
+
+
+def download_name(name: str) -> str:
+    """A stored file name as it may go into Content-Disposition: one line, no
+    control characters (a newline there would be a 500: BadHeaderError)."""
+    return export_text(name or "", plain_cells=True, one_line=True).strip() or "berkas"
