@@ -11,7 +11,6 @@ import pytest
 from django.db import models
 
 from tests.api.conftest import api_client_for, world  # noqa: F401 - fixtures
-from tests.browser.conftest import browser, page, portal  # noqa: F401 - fixtures
 
 POISON = '=HYPERLINK("http://evil.example/","klik")\x0bbaris\x01\x1f'
 SKIP = {"code", "key", "slug", "username", "password", "stage", "origin", "digest"}
