@@ -1,4 +1,4 @@
-import uuid
+from core.net import request_id
 
 from .context import audit_via
 
@@ -17,8 +17,8 @@ class AuditContextMiddleware:
             via = "admin"
         else:
             via = "web"
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        request.request_id = request_id[:64]
+        # Believed only from TRUSTED_PROXIES and only in a safe shape (core.net).
+        request.request_id = request_id(request)
         with audit_via(via, request.request_id):
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id

@@ -1,10 +1,11 @@
 """Tabular downloads (XLSX and CSV) for every list, summary and dashboard panel.
 
 One writer so every export of the portal looks the same, carries the filters
-and the time of export, and is safe to open: text that a spreadsheet would
-take for a formula (``=``, ``+``, ``-``, ``@``, tab, CR, other control
-characters) is written as a string cell in XLSX (never a formula) and with a
-leading apostrophe in CSV.
+and the time of export, and is safe to open: every cell, header and stamp
+line goes through ``core.text.export_text``, so control characters become
+U+FFFD (openpyxl refuses them) and text that a spreadsheet would take for a
+formula (``=``, ``+``, ``-``, ``@``, tab, CR) is written as a string cell in
+XLSX (never a formula) and with a leading apostrophe in CSV.
 
 The data sheet has its header on row 1, so a budget-line export can be
 uploaded again as the portal's own import template; the stamp lives on a
@@ -28,11 +29,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.text import export_text
+
 from .money import format_rupiah
 
 FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 MONEY_FORMAT = '#,##0.00'
 PERCENT_FORMAT = "0.0%"
 
@@ -46,10 +48,6 @@ class Column:
     kind: str = "text"  # text | money | number | percent | date
 
 
-def is_formula_like(text: str) -> bool:
-    return bool(text) and (text.startswith(_DANGEROUS_START) or ord(text[0]) < 32)
-
-
 def safe_csv_text(value) -> str:
     """CSV cell text that no spreadsheet runs as a formula."""
     if value is None:
@@ -58,15 +56,13 @@ def safe_csv_text(value) -> str:
         return f"{value:f}"
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
-    text = str(value)
-    if is_formula_like(text):
-        return "'" + text
-    return text
+    return export_text(str(value))
 
 
 def _xlsx_cell(ws, value, kind: str):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    value = export_text(value, plain_cells=True)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         # Force a string cell: openpyxl would otherwise store "=..." as a formula.
@@ -81,7 +77,11 @@ def _xlsx_cell(ws, value, kind: str):
 
 
 def stamp_lines(*, title: str, filters: dict | None, user=None) -> list[tuple[str, str]]:
-    """What the file says about itself: title, filters, time of export, by whom."""
+    """What the file says about itself: title, filters, time of export, by whom.
+
+    Only filters the caller knows are passed in (never the raw query string);
+    each stamp line is still one line of plain text whatever the filters hold.
+    """
     now = timezone.localtime()
     applied = "; ".join(
         f"{k}={v}" for k, v in sorted((filters or {}).items()) if v not in ("", None)
@@ -118,7 +118,7 @@ def write_xlsx(
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(ws, value=column.header)
+        cell = WriteOnlyCell(ws, value=export_text(str(column.header), plain_cells=True))
         cell.font = bold
         cell.data_type = "s"
         header.append(cell)
@@ -134,9 +134,10 @@ def write_xlsx(
         )
     info = wb.create_sheet("Keterangan")
     for label, text in stamp_lines(title=title, filters=filters, user=user):
-        label_cell = WriteOnlyCell(info, value=label)
+        label_cell = WriteOnlyCell(info, value=export_text(label, plain_cells=True))
         label_cell.font = bold
-        value_cell = _xlsx_cell(info, text, "text")
+        value_cell = _xlsx_cell(info, export_text(text, one_line=True, plain_cells=True),
+                                "text")
         value_cell.alignment = Alignment(wrap_text=True)
         info.append([label_cell, value_cell])
     buffer = io.BytesIO()
@@ -156,9 +157,9 @@ def write_csv(
     """CSV with the stamp as leading ``#`` comment lines (read with ``comment='#'``)."""
     out = io.StringIO()
     for label, text in stamp_lines(title=title, filters=filters, user=user):
-        out.write(f"# {label}: {text}\n")
+        out.write(f"# {label}: {export_text(text, one_line=True)}\n")
     writer = csv.writer(out)
-    writer.writerow([c.header for c in columns])
+    writer.writerow([safe_csv_text(c.header) for c in columns])
     for row in rows:
         writer.writerow([safe_csv_text(_value(row, c)) for c in columns])
     if totals:

@@ -1,13 +1,13 @@
 """API tokens: obtained with username and password, revoked by their owner.
 
-One token per user (DRF authtoken). The password check goes through
+Each call makes a new token (stored hashed, expiring after API_TOKEN_DAYS;
+``core.auth``). The password check goes through
 ``django.contrib.auth.authenticate(request=...)`` so the login lockout
-(django-axes) counts API attempts like page logins.
+(``config.lockout``) counts API attempts like page logins.
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -17,8 +17,8 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.models import AuditAction
-from audit.services import audit_record
+from config.lockout import lockout_response
+from config.tokens import token_create
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -31,30 +31,25 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(
-        help_text="Kirim sebagai 'Authorization: Token <token>'. / Send as "
-        "'Authorization: Token <token>'."
+        help_text="Kirim sebagai 'Authorization: Token <token>'. Hanya ditampilkan "
+        "sekali. / Send as 'Authorization: Token <token>'. Shown only once."
+    )
+    expiry = serializers.DateTimeField(
+        help_text="Token tidak berlaku setelah waktu ini. / The token stops working "
+        "after this time."
     )
 
 
-def token_issue(*, user) -> Token:
-    """The user's one token (created when missing), with a record of its creation."""
-    token, created = Token.objects.get_or_create(user=user)
-    if created:
-        audit_record(
-            user=user, action=AuditAction.CREATE, model_label="authtoken.Token",
-            object_id=str(user.pk), object_repr=_("Token API %(user)s") % {"user": user},
-        )
-    return token
-
-
 class TokenView(APIView):
-    """Token API: tukar nama pengguna dan kata sandi dengan token (satu per
-    pengguna; token yang ada dikembalikan). Percobaan gagal dihitung penguncian
-    masuk. Token juga dapat dibuat dan dicabut di halaman Profil.
+    """Token API: tukar nama pengguna dan kata sandi dengan token baru (disimpan
+    tersandi, berlaku 30 hari). Percobaan gagal dihitung penguncian masuk;
+    nama yang terkunci dijawab 429. Token juga dapat dibuat, dilihat dan
+    dicabut di halaman Profil.
 
-    API token: exchange username and password for a token (one per user; an
-    existing token is returned). Failed attempts count towards the login
-    lockout. Tokens can also be created and revoked on the profile page."""
+    API token: exchange username and password for a new token (stored hashed,
+    valid for 30 days). Failed attempts count towards the login lockout; a
+    locked name is answered 429. Tokens can also be created, listed and
+    revoked on the profile page."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -69,11 +64,15 @@ class TokenView(APIView):
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        http_request = request._request  # axes marks a refused try on this one
         user = authenticate(
-            request=request,
+            request=http_request,
             username=body.validated_data["username"],
             password=body.validated_data["password"],
         )
+        if getattr(http_request, "axes_locked_out", False):
+            # Locked, whatever the password: the documented 429, not "wrong password".
+            return lockout_response(http_request)
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 {
@@ -85,5 +84,9 @@ class TokenView(APIView):
                     ]
                 }
             )
-        token = token_issue(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        instance, key = token_create(user=user)
+        response = Response(
+            {"token": key, "expiry": instance.expiry}, status=status.HTTP_200_OK
+        )
+        response["Cache-Control"] = "no-store"
+        return response

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import exceptions, renderers, serializers, viewsets
 from rest_framework.response import Response
 
@@ -180,26 +179,6 @@ EXPORT_HEADERS = {
 }
 
 
-def _xlsx_text(value):
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value
-
-
-def download_rows(rows: Iterable[dict], fmt: str) -> Iterable[dict]:
-    """Rows safe for the format: XLSX cannot hold most control characters
-    (openpyxl refuses them), so they become U+FFFD there; CSV keeps them."""
-    if fmt != "xlsx":
-        yield from rows
-        return
-    for row in rows:
-        yield {k: _xlsx_text(v) for k, v in row.items()}
-
-
-def download_filters(params: dict, fmt: str) -> dict:
-    return {k: _xlsx_text(v) if fmt == "xlsx" else v for k, v in params.items()}
-
-
 def _csv_join(value) -> str:
     return ", ".join(str(v) for v in value)
 
@@ -273,11 +252,22 @@ class PortalViewSet(viewsets.GenericViewSet):
         fmt = getattr(renderer, "format", None)
         return fmt if fmt in EXPORT_FORMATS else None
 
+    # Query parameters, besides the filterset's, that change what a download holds.
+    stamp_params: tuple[str, ...] = ("ordering",)
+
     def applied_filters(self) -> dict:
+        """The filters of the request that the resource knows, for the file's stamp.
+
+        Unknown parameters are never echoed into a file: a crafted link cannot
+        make the portal serve text of its choosing.
+        """
+        known = set(self.stamp_params)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        known |= set(getattr(self, "filterset_fields", None) or ())
         return {
-            k: v
-            for k, v in self.request.query_params.items()
-            if k not in ("format", "page", "page_size")
+            k: v for k, v in self.request.query_params.items() if k in known
         }
 
     def export_columns(self) -> list[Column]:
@@ -319,8 +309,8 @@ class PortalViewSet(viewsets.GenericViewSet):
             fmt=fmt,
             title=self.export_title or self.doc_name[0],
             columns=self.export_columns(),
-            rows=download_rows(self.export_rows(queryset), fmt),
-            filters=download_filters(self.applied_filters(), fmt),
+            rows=self.export_rows(queryset),
+            filters=self.applied_filters(),
             user=self.request.user,
         )
 

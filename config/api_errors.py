@@ -23,6 +23,8 @@ from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.parsers import BodyRefused
+
 logger = logging.getLogger(__name__)
 
 
@@ -131,6 +133,8 @@ def api_exception_handler(exc, context):
         text = messages["method_not_allowed"] % {"method": context["request"].method}
     elif isinstance(exc, exceptions.Throttled):
         text = messages["throttled"] % {"wait": exc.wait or 1}
+    elif isinstance(exc, BodyRefused):
+        text = str(detail)
     elif is_default or isinstance(exc, exceptions.ParseError):
         text = messages.get(code) or str(detail)
     else:

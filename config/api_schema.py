@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -141,3 +143,16 @@ class PortalAutoSchema(AutoSchema):
             )
             responses[code]["description"] = ERROR_TEXT[code]
         return responses
+
+
+class PortalTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <token>`` (core.auth, knox): named as before."""
+
+    target_class = "core.auth.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )

@@ -25,17 +25,26 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # gunicorn's own messages as JSON lines too, like the application's.
 if os.environ.get("LOG_FORMAT", "json") == "json":
+    # Any logconfig_dict switches gunicorn's access log on (glogging's
+    # access_log_enabled), whatever accesslog says: so the access logger gets a
+    # handler only when GUNICORN_ACCESSLOG asks for it, and is silenced
+    # otherwise. Without this every request was logged twice.
+    access = (
+        {"handlers": ["console"], "level": "INFO", "propagate": False}
+        if accesslog
+        else {"handlers": ["null"], "level": "CRITICAL", "propagate": False}
+    )
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "json"}
+            "console": {"class": "logging.StreamHandler", "formatter": "json"},
+            "null": {"class": "logging.NullHandler"},
         },
         "loggers": {
             "gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(),
                                "propagate": False},
-            "gunicorn.access": {"handlers": ["console"], "level": "INFO",
-                                "propagate": False},
+            "gunicorn.access": access,
         },
     }

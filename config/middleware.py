@@ -5,13 +5,9 @@ trusted proxy, the Indonesian lockout answer, a backend that needs a request).
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from datetime import timedelta
-from functools import cache
-
-from axes.backends import AxesStandaloneBackend
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -21,6 +17,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import net as _net
 
 log = logging.getLogger("tkpkd.request")
 db_log = logging.getLogger("tkpkd.database")
@@ -220,71 +218,10 @@ class ContentSecurityPolicyMiddleware:
 # --- django-axes helpers ------------------------------------------------------------------
 
 
-@cache
-def _networks(entries: tuple[str, ...]):
-    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+# The client address for the per-IP counter and the request id: one rule, in core.net.
+_networks = _net._networks
+client_ip = _net.client_ip
 
 
-def _trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in _networks(tuple(settings.TRUSTED_PROXIES)))
-
-
-def client_ip(request) -> str | None:
-    """The client's address, believing X-Forwarded-For only from trusted proxies.
-
-    Walk X-Forwarded-For from the right (the entry our own proxy appended)
-    past every trusted proxy; the first address that is not a trusted proxy is
-    the client. Entries to its left were written by the client and are ignored.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    if not remote or not _trusted(remote):
-        return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:
-            return remote  # garbage in the header: count the proxy, not a guess
-        if not _trusted(hop):
-            return hop
-    return hops[0] if hops else remote
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """The answer to a locked-out login: an Indonesian page, or JSON for the API."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _(
-        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun atau "
-        "alamat Anda dikunci sementara selama %(minutes)s menit. Coba lagi "
-        "setelah itu, atau hubungi admin portal bila Anda lupa kata sandi."
-    ) % {"minutes": minutes}
-    status = 429
-    if wants_json(request):
-        response = JsonResponse({"detail": message, "code": "locked_out"}, status=status)
-    else:
-        html = loader.get_template("registration/locked_out.html").render(
-            {"message": message, "minutes": minutes}, request
-        )
-        response = HttpResponse(html, status=status)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
-
-
-class AxesRequestBackend(AxesStandaloneBackend):
-    """django-axes' backend, for requests only.
-
-    Logins over HTTP always pass the request and are counted and locked out.
-    ``authenticate()`` without a request (the test client's ``login()``, a
-    shell, a management command) is not a login attempt from the network:
-    instead of axes' hard error it is left to the next backend.
-    """
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+# The lockout rules and answer live in config.lockout; these names stay for callers.
+from config.lockout import AxesRequestBackend, lockout_response  # noqa: E402, F401

@@ -40,12 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored hashed, with an expiry (replaces rest_framework.authtoken).
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Login lockout (per username and per client IP); see the "Access" section.
     "axes",
+    "core",
     "regions",
     "budgets",
     "programs",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.i18n.PortalLocaleMiddleware",
+    # Before anything reads the query string or a form: control characters out.
+    "core.middleware.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +157,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+# JSON bodies of the API: larger or deeper ones get a 400 answer (core.parsers).
+API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", default=1024 * 1024)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", default=32)
 
 # Celery: no broker configured means tasks run in-process (eagerly).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
@@ -197,7 +204,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401 (not 403)
     # to anonymous requests.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api_policy.PortalPermission"],
@@ -209,7 +216,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # JSON in and out; lists and summaries add XLSX/CSV downloads themselves.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded size and nesting, control characters cleaned (core.parsers).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -224,6 +232,14 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env_int("API_NUM_PROXIES", default=0) or None,
     "COERCE_DECIMAL_TO_STRING": True,
+}
+# API tokens (core.auth): "Authorization: Token <token>", stored as a SHA-512
+# digest, valid API_TOKEN_DAYS days from when they were made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Portal TKPKD",
@@ -344,23 +360,34 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 # --- Access: login lockout (django-axes) ------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username or client IP before the password is checked.
-    "config.middleware.AxesRequestBackend",
+    # First: refuses a locked-out try before the password is checked.
+    "config.lockout.AxesRequestBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The rules are described in config/lockout.py and the README ("Login and sessions").
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# 1. A name at one address: AXES_FAILURE_LIMIT failures lock that pair for
+#    AXES_COOLOFF_MINUTES; further tries during the lock do not renew it.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
-# Two independent counters: 5 failures for one username (from anywhere) lock that
-# username; 5 failures from one client IP (any usernames) lock that IP.
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.middleware.lockout_response"
-# The client IP for the per-IP counter: X-Forwarded-For is believed only when the
-# request comes from one of TRUSTED_PROXIES (addresses or CIDR networks), so a
-# client cannot forge its address and the proxy's own address is never counted.
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+# 2. A name from everywhere: progressive delays (2 ** (failures - limit) s, at
+#    most LOGIN_DELAY_MAX_SECONDS), never for an address where the name logged
+#    in successfully within LOGIN_KNOWN_ADDRESS_DAYS.
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", default=60)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", default=90)
+# 3. One address, many names: AXES_IP_FAILURE_LIMIT failures within the
+#    cool-off window lock the address (an office behind one NAT stays well
+#    below it).
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", default=100)
+# The client IP: X-Forwarded-For is believed only when the request comes from
+# one of TRUSTED_PROXIES (addresses or CIDR networks), so a client cannot forge
+# its address and the proxy's own address is never counted (core.net).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=[])
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_IP_WHITELIST = env_list("AXES_IP_WHITELIST", default=[]) or None
 AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
 

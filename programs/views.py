@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditRecord
 from budgets.selectors import budget_line_list
+from core.text import download_name
 from regions import access
 from roadmap.locks import year_lock
 from roadmap.web import apply_service, ensure_changeable, get_or_404, query_without_page
@@ -220,7 +221,7 @@ def evidence_download(request, pk: int):
     response = FileResponse(
         handle, content_type=evidence.content_type,
         as_attachment=evidence.content_type == "application/pdf",
-        filename=evidence.original_name,
+        filename=download_name(evidence.original_name),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -16,20 +16,17 @@ from django.utils.translation import gettext as _
 
 from budgets.money import format_percent, format_rupiah
 from budgets.selectors import Summary, budget_line_summary
+from core.text import export_text
 from programs.selectors import intervention_list
 from regions.models import Region
 
 from .models import LATE, ObstacleStatus, QuarterSubmission, quarter_end
 from .selectors import action_list, obstacle_list
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_text(value):
-    """Guard a text cell against formula injection (CSV/XLSX injection)."""
-    if isinstance(value, str) and value and (value[0] in FORMULA_START or ord(value[0]) < 32):
-        return "'" + value
-    return value
+# Every cell through the portal's one writer guard: control characters shown as
+# U+FFFD, a formula-like start defused with an apostrophe (this workbook is
+# written in normal mode, where openpyxl takes "=..." for a formula).
+safe_text = export_text
 
 
 @dataclass
@@ -113,7 +110,8 @@ def quarterly_report_xlsx(report: QuarterReport) -> bytes:
         [_("Laporan triwulan penanggulangan kemiskinan (Inpres 4/2022)")],
         [_("Wilayah"), f"{report.region.code} {report.region.display_name}"],
         [_("Tahun / triwulan"), f"{report.fiscal_year} / {report.quarter}"],
-        [_("Filter"), ", ".join(f"{k}={v}" for k, v in report.filters.items())],
+        [_("Filter"), export_text(
+            ", ".join(f"{k}={v}" for k, v in report.filters.items()), one_line=True)],
         [_("Diekspor"), report.generated_at.strftime("%d-%m-%Y %H:%M WIB")],
         [],
     ]
@@ -124,7 +122,7 @@ def quarterly_report_xlsx(report: QuarterReport) -> bytes:
         for row in stamp:
             ws.append([safe_text(c) for c in row])
         ws["A1"].font = bold
-        ws.append(header)
+        ws.append([safe_text(c) for c in header])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for row in rows:
@@ -149,7 +147,7 @@ def quarterly_report_xlsx(report: QuarterReport) -> bytes:
     ws = sheet(_("Ringkasan"), [_("Menurut pilar")] + header[1:],
                money_rows(report.by_pillar), first=True)
     ws.append([])
-    ws.append([_("Menurut strategi")] + header[1:])
+    ws.append([safe_text(c) for c in [_("Menurut strategi")] + header[1:]])
     for cell in ws[ws.max_row]:
         cell.font = bold
     for row in money_rows(report.by_strategy):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_history
+from core.text import download_name
 from programs.models import Pillar, Strategy
 from regions import access
 
@@ -375,7 +376,8 @@ def meeting_minutes(request, pk: int):
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True,
-                        filename=meeting.minutes_name or meeting.minutes.name.rsplit("/", 1)[-1])
+                        filename=download_name(
+                            meeting.minutes_name or meeting.minutes.name.rsplit("/", 1)[-1]))
 
 
 @login_required

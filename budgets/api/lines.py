@@ -44,8 +44,6 @@ from config.api_common import (
     RegionField,
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
-    download_filters,
-    download_rows,
     refuse_region_move,
 )
 from programs.models import Pillar, Strategy
@@ -240,6 +238,7 @@ class BudgetLineViewSet(
     ]
     ordering = ["fiscal_year", "region_id", "unit__code", "sub_kegiatan__code", "id"]
     export_actions = ("list", "summary")
+    stamp_params = ("ordering", "group_by")
     doc_name = ("baris anggaran", "budget lines")
     export_title = "Baris anggaran"
 
@@ -251,8 +250,8 @@ class BudgetLineViewSet(
             fmt=fmt,
             title=self.export_title,
             columns=BUDGET_LINE_COLUMNS,
-            rows=download_rows(budget_line_rows(queryset), fmt),
-            filters=download_filters(self.applied_filters(), fmt),
+            rows=budget_line_rows(queryset),
+            filters=self.applied_filters(),
             user=self.request.user,
             filename="baris-anggaran",
         )
@@ -388,8 +387,8 @@ class BudgetLineViewSet(
             fmt=fmt,
             title=_("Ringkasan anggaran"),
             columns=columns,
-            rows=list(download_rows(rows, fmt)),
-            filters=download_filters(self.applied_filters(), fmt),
+            rows=rows,
+            filters=self.applied_filters(),
             user=self.request.user,
             totals=totals,
             filename="ringkasan-anggaran",

@@ -1,19 +1,22 @@
 """The imports endpoint: /api/v1/imports/ (upload, status, commit, rollback, errors)."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.context import audit_via
 from budgets import imports
-from budgets.models import ImportBatch
+from budgets.models import ImportBatch, ImportStatus
+from core.auth import TokenAuthentication
 from regions import access
 
 from .serializers import ImportBatchSerializer, ImportUploadSerializer
@@ -81,16 +84,40 @@ class ImportBatchViewSet(
         batch.refresh_from_db()
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={200: ImportBatchSerializer, 202: ImportBatchSerializer})
     @action(detail=True, methods=["post"])
     def commit(self, request, pk=None, format=None):
+        """Simpan batch pratinjau. Penulisan dikerjakan worker, seperti dari
+        halaman impor: 202 selama batch diantrekan (pantau dengan GET), 200
+        bila sudah tersimpan, 409 bila tidak dapat disimpan.
+
+        Commit a previewed batch. The worker writes it, as from the import
+        page: 202 while it is queued (follow it with GET), 200 once committed,
+        409 when it cannot be committed."""
         batch = self.get_object()
-        try:
-            with audit_via("api"):
-                imports.import_batch_commit(user=request.user, batch=batch)
-        except imports.ImportRefused as exc:
-            return self._refused(exc)
+        if batch.status != ImportStatus.PREVIEW:
+            return Response(
+                {"detail": _("Batch #%(id)d berstatus %(status)s dan tidak dapat "
+                             "disimpan.") % {"id": batch.pk,
+                                             "status": batch.get_status_display()}},
+                status=status.HTTP_409_CONFLICT,
+            )
+        access.ensure_can_import(request.user, batch.region_id)
+        # The same task the import page queues (in-process when no broker is
+        # configured); the service checks the access rule and the state again.
+        from budgets.tasks import import_batch_commit
+
+        user_id = request.user.pk
+        message_before = batch.message
+        with audit_via("api"):
+            transaction.on_commit(lambda: import_batch_commit.delay(batch.pk, user_id))
         batch.refresh_from_db()
-        return Response(self.get_serializer(batch).data)
+        if batch.status == ImportStatus.COMMITTED:
+            return Response(self.get_serializer(batch).data)
+        if batch.status == ImportStatus.PREVIEW and batch.message != message_before:
+            # Run in-process and refused (e.g. errors in the file, a locked year).
+            return Response({"detail": batch.message}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["post"])
     def rollback(self, request, pk=None, format=None):

@@ -111,8 +111,12 @@ def test_api_upload_preview_commit_rollback(api, django_capture_on_commit_callba
     assert detail["status"] == "preview" and detail["created"] == 60
     assert detail["progress"] == {"done": 60, "total": 60} and detail["errors"] == []
     assert BudgetLine.objects.count() == 0
-    resp = api.post(f"/api/v1/imports/{batch_id}/commit/")
-    assert resp.status_code == 200 and resp.json()["status"] == "committed"
+    # The commit is queued to the worker after the request's transaction (here
+    # the test's): 202, and the batch is committed once the task has run.
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = api.post(f"/api/v1/imports/{batch_id}/commit/")
+    assert resp.status_code == 202 and resp.json()["status"] == "preview"
+    assert api.get(f"/api/v1/imports/{batch_id}/").json()["status"] == "committed"
     assert BudgetLine.objects.count() == 60
     resp = api.post(f"/api/v1/imports/{batch_id}/rollback/")
     assert resp.status_code == 200 and resp.json()["state"] == "rolled_back"

@@ -57,9 +57,12 @@ def test_view_with_its_own_policy_is_left_alone(rf):
 
 
 @pytest.mark.django_db
-def test_request_id_header_is_echoed_or_made(client):
+def test_request_id_header_is_echoed_from_the_proxy_or_made(client, settings):
     made = client.get("/masuk/")["X-Request-ID"]
     assert len(made) == 32
+    # The test client talks from 127.0.0.1: a proxy only once it is trusted.
+    assert client.get("/masuk/", headers={"X-Request-ID": "abc-123"})["X-Request-ID"] != "abc-123"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     echoed = client.get("/masuk/", headers={"X-Request-ID": "abc-123"})["X-Request-ID"]
     assert echoed == "abc-123"
 

@@ -67,6 +67,7 @@ def test_every_line_of_a_request_carries_its_request_id(
     client, json_log, settings, client_for, province_coordinator
 ):
     settings.LOG_REQUESTS = True
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's address: the proxy
     c = client_for(province_coordinator)
     c.get("/anggaran/baris/", headers={"X-Request-ID": "req-42"})
     client.get("/tidak-ada/", headers={"X-Request-ID": "req-404"})

@@ -193,6 +193,16 @@
     var cuts = breaks(values.length ? values : [0]);
     var leafletMap = L.map(node, { zoomControl: true, attributionControl: false,
                                    scrollWheelZoom: false, zoomSnap: 0.25 });
+    // The label is built from text nodes: a region name is data, never markup.
+    function mapLabel(name, text) {
+      var box = document.createElement("span");
+      box.appendChild(document.createTextNode(name));
+      box.appendChild(document.createElement("br"));
+      var strong = document.createElement("strong");
+      strong.appendChild(document.createTextNode(text));
+      box.appendChild(strong);
+      return box;
+    }
     node.setAttribute("data-ready", "0");
     fetch(node.getAttribute("data-geojson"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
@@ -216,7 +226,7 @@
             var r = regions[feature.properties.kode];
             var name = r ? r.name : feature.properties.nama;
             var text = r ? (r.text[measure] || "-") : "-";
-            shape.bindTooltip(name.replace("Kabupaten ", "Kab. ") + "<br><strong>" + text + "</strong>",
+            shape.bindTooltip(mapLabel(name.replace("Kabupaten ", "Kab. "), text),
                               { permanent: true, direction: "center", className: "map-label" });
             if (r && r.url) {
               shape.on("click", function () { window.location.href = r.url; });
