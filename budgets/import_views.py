@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.context import audit_via
+from core.text import download_name
 from regions import access
 
 from . import imports
@@ -160,6 +161,9 @@ def import_commit(request, pk: int):
         # A dry run is confirmed by saving it now: the user asked for it here.
         ImportBatch.objects.filter(pk=batch.pk).update(dry_run=False)
         batch.dry_run = False
+    if batch.status == ImportStatus.COMMITTING:
+        # A commit whose worker died never blocks a new one.
+        batch = imports.import_batch_recover(batch_id=batch.pk) or batch
     if batch.status != ImportStatus.PREVIEW:
         messages.error(request, _("Batch #%(id)d berstatus %(status)s dan tidak dapat "
                                   "disimpan.") % {"id": batch.pk,
@@ -217,7 +221,7 @@ def import_errors(request, pk: int):
     return FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
         as_attachment=True,
-        filename=f"kesalahan-{stem}.xlsx",
+        filename=download_name(f"kesalahan-{stem}.xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -230,4 +234,4 @@ def import_file(request, pk: int):
         handle = batch.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404(_("Berkas batch ini tidak ditemukan.")) from None
-    return FileResponse(handle, as_attachment=True, filename=batch.original_name)
+    return FileResponse(handle, as_attachment=True, filename=download_name(batch.original_name))

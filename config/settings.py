@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
 # times with exponential backoff (5 s, 10 s, 20 s ... at most 5 min).
 IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_SWEEP_AFTER_SECONDS = env_int("IMPORT_SWEEP_AFTER_SECONDS", default=600)
+# On PostgreSQL a worker's lease dies with its connection: a batch parsing or
+# committing for longer than this with no lease is taken for a dead worker at the
+# next sweep (beat runs every minute, so within about 90 s), not after the
+# IMPORT_SWEEP_AFTER_SECONDS kept for other databases and for pending batches.
+IMPORT_DEAD_WORKER_SECONDS = env_int("IMPORT_DEAD_WORKER_SECONDS", default=30)
 IMPORT_DB_RETRIES = env_int("IMPORT_DB_RETRIES", default=5)
 # Test hooks of the fault tests, OFF by default and never for production:
 # IMPORT_TEST_PAUSE="commit:<seconds>[:<marker file>]" makes the worker sleep

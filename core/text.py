@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except \t \n \r, DEL, C1 controls, lone surrogates, U+FFFE/U+FFFF.
-_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# C0 controls except \t \n \r (and VT/FF, turned into line breaks), DEL, C1
+# controls, lone surrogates, U+FFFE/U+FFFF. The SIPD importer reads cells with
+# the same class (budgets.importers.codes.CONTROL_CHARS).
+CONTROL_CLASS = "\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_CONTROL_RE = re.compile(f"[{CONTROL_CLASS}]")
 _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 # What a spreadsheet takes for the start of a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")

@@ -95,6 +95,9 @@ class ImportBatchViewSet(
         page: 202 while it is queued (follow it with GET), 200 once committed,
         409 when it cannot be committed."""
         batch = self.get_object()
+        if batch.status == ImportStatus.COMMITTING:
+            # A commit whose worker died never blocks a new one.
+            batch = imports.import_batch_recover(batch_id=batch.pk) or batch
         if batch.status != ImportStatus.PREVIEW:
             return Response(
                 {"detail": _("Batch #%(id)d berstatus %(status)s dan tidak dapat "

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from core.text import CONTROL_CLASS
+
 
 class CodeResult(NamedTuple):
     value: str | None
@@ -108,11 +110,12 @@ LEVELS: dict[str, Level] = {
 _STRIP = str.maketrans("", "", " \u00a0\u202f\u2007\t\r\n\u200b")
 
 
-#: Control characters but tab and newline, and the ``_xHHHH_`` escapes of them
-#: that Excel writes in shared strings (calamine decodes those; other readers
-#: and copy-paste can leave them literal).
+#: Control characters (the portal's one class, ``core.text.CONTROL_CLASS``, with
+#: vertical tab, form feed and carriage return: a cell is one line of text), and
+#: the ``_xHHHH_`` escapes of them that Excel writes in shared strings (calamine
+#: decodes those; other readers and copy-paste can leave them literal).
 CONTROL_CHARS = re.compile(
-    r"[\x00-\x08\x0b-\x1f]|_x00(?:0[0-8bBcCdDeEfF]|1[0-9a-fA-F])_"
+    f"[{CONTROL_CLASS}\x0b\x0c\x0d]" + r"|_x00(?:0[0-8bBcCdDeEfF]|1[0-9a-fA-F])_"
 )
 
 

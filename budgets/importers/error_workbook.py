@@ -14,11 +14,12 @@ import datetime as dt
 import os
 from decimal import Decimal
 
+from core.text import export_text, is_formula_like
+
 from .messages import CATALOG
 from .types import DEFAULT_LIMITS, Limits, ParseResult
 
 ERROR_COLUMN = "KETERANGAN KESALAHAN"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 Workbook = WriteOnlyCell = ILLEGAL_CHARACTERS_RE = Font = None
@@ -39,8 +40,10 @@ def _load_openpyxl() -> None:
 
 def _cell(ws, value):
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        if value and (value.startswith(_FORMULA_START) or ord(value[0]) < 32):
+        # The portal's one output rule (core.text): control characters shown as
+        # U+FFFD; a formula-like text written as a plain string cell.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", export_text(value, plain_cells=True))
+        if is_formula_like(value):
             c = WriteOnlyCell(ws, value=value)
             c.data_type = "s"
             c.quotePrefix = True

@@ -29,6 +29,7 @@ from .common import (
     max_attempts,
     max_upload_bytes,
 )
+from .faults import import_batch_recover
 from .jobs import (
     import_batch_claim,
     import_batch_discard,
@@ -61,6 +62,7 @@ __all__ = [
     "import_batch_discard",
     "import_batch_mark_failed",
     "import_batch_process",
+    "import_batch_recover",
     "import_batch_rollback",
     "importable_region_choices",
     "line_realisation_refresh",

@@ -59,7 +59,7 @@ def import_batch_commit(*, user, batch: ImportBatch) -> ImportBatch:
         raise ImportRefused(_("Berkas berisi kesalahan; tidak ada yang disimpan."), status=409)
     with audit_via("import"):
         updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEW).update(
-            status=ImportStatus.COMMITTING
+            status=ImportStatus.COMMITTING, started_at=timezone.now()
         )
         if not updated:
             raise ImportRefused(_("Batch ini sedang atau sudah disimpan."), status=409)

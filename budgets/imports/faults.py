@@ -59,6 +59,10 @@ def sweep_after() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "IMPORT_SWEEP_AFTER_SECONDS", 600)))
 
 
+def dead_worker_after() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "IMPORT_DEAD_WORKER_SECONDS", 30)))
+
+
 # --- the lease -------------------------------------------------------------------
 
 
@@ -151,6 +155,23 @@ def import_commit_resume(*, batch_id: int, user_id: int | None = None) -> Import
     return batch
 
 
+def import_batch_recover(*, batch_id: int) -> ImportBatch | None:
+    """A batch left "committing" by a worker that died (its lease is free) is put
+    back to "preview" (or failed at the attempt cap) at once, so a new commit
+    request is never blocked by it. Does nothing while a worker holds the lease,
+    and off PostgreSQL (no lease to tell a dead worker by)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.status != ImportStatus.COMMITTING:
+        return batch
+    if connection.vendor != "postgresql":
+        return batch
+    with batch_lease(batch_id) as mine:
+        if not mine:
+            return batch
+        log.warning("import batch %s: its commit's worker is gone; recovered", batch_id)
+        return import_commit_resume(batch_id=batch_id)
+
+
 # --- the sweeper ------------------------------------------------------------------
 
 
@@ -175,13 +196,28 @@ def import_sweep(*, now=None, enqueue: bool = True) -> dict:
     now = now or timezone.now()
     cutoff = now - sweep_after()
     outcome = {"requeued": [], "failed": [], "busy": []}
+    # A batch being worked on holds its lease; on PostgreSQL a free lease means
+    # its worker is gone, so parsing/committing batches are looked at after a
+    # short grace (the moment between the status change and taking the lease).
+    # Elsewhere, and for pending batches (their message may still be queued),
+    # only after the long cutoff.
+    stale = Q(last_start__lt=cutoff)
+    if connection.vendor == "postgresql":
+        stale |= Q(status__in=[ImportStatus.PARSING, ImportStatus.COMMITTING],
+                   last_start__lt=now - dead_worker_after())
     stuck = (
         ImportBatch.objects.filter(status__in=STUCK_STATUSES)
         .annotate(last_start=Coalesce("started_at", "created_at"))
-        .filter(Q(last_start__lt=cutoff))
+        .filter(stale)
         .order_by("pk")
     )
     for batch in stuck:
+        requeued = (batch.preview or {}).get("requeued_at")
+        if (batch.last_start >= cutoff and requeued
+                and batch.started_at and requeued == batch.started_at.isoformat()):
+            # Requeued by an earlier sweep and not started since: its message
+            # waits for a worker, so only the long cutoff applies to it.
+            continue
         if not lease_is_free(batch.pk):
             outcome["busy"].append(batch.pk)
             continue
@@ -202,7 +238,8 @@ def import_sweep(*, now=None, enqueue: bool = True) -> dict:
                         batch.pk, batch.attempts)
             continue
         moved = ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
-            started_at=now
+            started_at=now,
+            preview=dict(batch.preview or {}, requeued_at=now.isoformat()),
         )
         if not moved:
             continue

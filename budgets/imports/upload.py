@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from core.text import clean_text
 from regions import access
 from regions.models import Level, Region
 
@@ -26,17 +27,14 @@ from .queue import enqueue_process
 IMPORT_REGION_LEVELS = (Level.PROVINSI, Level.KABUPATEN, Level.KOTA)
 ALLOWED_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".html", ".htm", ".pdf"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def sanitise_filename(name: str | None, *, limit: int = 200) -> str:
     """A display-safe file name: no directories, NUL or control characters.
 
     The stored file never uses this name (it gets a generated one); this is
     only the metadata shown to people.
     """
-    name = unicodedata.normalize("NFC", str(name or ""))
-    name = _CONTROL.sub("", name)
+    name = clean_text(unicodedata.normalize("NFC", str(name or "")))
+    name = name.replace("\n", "").replace("\r", "").replace("\t", " ")
     name = re.split(r"[\\/]", name)[-1].strip().lstrip(".").strip()
     if not name:
         name = "berkas.xlsx"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.context import audit_via
 from budgets import imports
+from budgets.imports import faults
 from budgets.models import ImportStatus
 from budgets.money import format_rupiah
 
@@ -91,9 +92,11 @@ class Command(BaseCommand):
                     self._fail(opts, exc.message)
                     return 1
                 raise UsageError(exc.message) from None
-            batch = imports.import_batch_process(
-                batch_id=batch.pk, commit=not opts["dry_run"], user=user
-            )
+            # The lease tells the sweeper a live process works on the batch.
+            with faults.batch_lease(batch.pk):
+                batch = imports.import_batch_process(
+                    batch_id=batch.pk, commit=not opts["dry_run"], user=user
+                )
         report = imports.batch_report(batch)
         if opts["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
