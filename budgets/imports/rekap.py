@@ -234,6 +234,7 @@ def partial_warning(batch: ImportBatch, plan: Plan) -> None:
     )
     others = sorted(set(others))
     if not others:
+        _new_stage_warning(batch, plan)
         return
     plan.warnings.append(warning(
         "partial_file",
@@ -243,6 +244,40 @@ def partial_warning(batch: ImportBatch, plan: Plan) -> None:
            + (" ..." if len(plan.skpd_codes) > 10 else ""), "other": len(others)},
         f"This file covers {len(plan.skpd_codes)} SKPD; the stored lines of "
         f"{len(others)} other SKPD of this stage are left as they are.",
+    ))
+
+
+def _new_stage_warning(batch: ImportBatch, plan: Plan) -> None:
+    """The first file of a later stage that covers fewer SKPD than the stage
+    before it: until the other SKPD's files of this stage are in, the stage in
+    force (the latest) holds only these SKPD. Said before the commit."""
+    before = (
+        BudgetLine.objects.filter(region_id=batch.region_id, fiscal_year=plan.fiscal_year,
+                                  stage__lt=plan.stage)
+        .order_by("-stage").values_list("stage", flat=True).first()
+    )
+    if before is None:
+        return
+    missing = set(
+        BudgetLine.objects.filter(region_id=batch.region_id, fiscal_year=plan.fiscal_year,
+                                  stage=before)
+        .values_list("unit__code", flat=True).distinct()
+    ) - plan.skpd_codes
+    if not missing:
+        return
+    from ..stages import stage_label
+
+    plan.warnings.append(warning(
+        "partial_file",
+        _("Ini berkas pertama tahapan %(stage)s dan hanya memuat %(n)d SKPD; %(missing)d "
+          "SKPD tahapan %(before)s belum ada di tahapan ini. Tahapan terakhir adalah "
+          "anggaran yang berlaku: sampai berkas SKPD lain tahapan ini diimpor, anggaran "
+          "dan realisasi SKPD itu tidak terbaca pada tahapan ini.")
+        % {"stage": stage_label(plan.stage), "n": len(plan.skpd_codes),
+           "missing": len(missing), "before": stage_label(before)},
+        f"This is the first file of stage {stage_label(plan.stage)} and covers "
+        f"{len(plan.skpd_codes)} SKPD; {len(missing)} SKPD of {stage_label(before)} "
+        "are not in this stage yet.",
     ))
 
 

@@ -190,3 +190,17 @@ def test_a_partial_file_replaces_only_the_lines_of_the_skpd_it_names(data_staff)
     untouched = [t for t in others if t[4] not in unit_ids]
     assert untouched and [t for t in after if t[4] not in unit_ids] == untouched
     assert total(Stage.MURNI) == TOTAL_2024 + 1000 - Decimal(repr(dropped["PAGU"]))
+
+
+def test_the_first_file_of_a_later_stage_covering_few_skpd_says_what_the_stage_holds(
+    data_staff,
+):
+    """A one-SKPD export as the first file of a pergeseran: that stage becomes the
+    budget in force, so the preview says the other SKPD are not in it yet."""
+    upload(data_staff, MURNI_2024, name=MURNI_2024.name, commit=True)
+    data = recap_copy(MURNI_2024, keep=lambda r: r["KODE SKPD"] == SKPD)
+    batch = upload(data_staff, data, name="dinkes-pergeseran.xlsx", stage="pergeseran-01")
+    assert batch.status == ImportStatus.PREVIEW
+    first = [w for w in batch.warnings if w["code"] == "partial_file"]
+    assert len(first) == 1 and "berkas pertama tahapan Pergeseran ke-1" in first[0]["message"]
+    assert "Murni" in first[0]["message"]
