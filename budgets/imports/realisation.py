@@ -33,7 +33,6 @@ from ..models import (
     BudgetLine,
     CashPlanLine,
     ImportBatch,
-    ImportLineChange,
     ImportRecordChange,
     LineChangeAction,
     RealisationDocument,
@@ -98,15 +97,19 @@ class Doc:
 def plan_realisation(batch: ImportBatch, result, plan: Plan) -> None:
     docs: dict = {}
     refs = []
+    named: set = set()  # one row per combination of codes names the reference data
     for r in result.rows:
         if not r.ok:
             continue
         sub = r.kode_sub_skpd or r.kode_skpd
-        key = (r.kode_skpd, sub, r.kode_sub_kegiatan, r.kode_rekening, r.nomor_dokumen)
+        codes = (r.kode_skpd, sub, r.kode_sub_kegiatan, r.kode_rekening)
+        key = codes + (r.nomor_dokumen,)
         doc = docs.get(key)
         if doc is None:
             doc = docs[key] = Doc(key, r)
-            refs.append(_ref_row(r, "kode_sub_skpd", "nama_sub_skpd"))
+            if codes not in named:
+                named.add(codes)
+                refs.append(_ref_row(r, "kode_sub_skpd", "nama_sub_skpd"))
         doc.amount += r.nilai_realisasi or ZERO
         doc.refund += r.nilai_setoran or ZERO
         doc.rows += 1
@@ -349,7 +352,14 @@ def line_realisation_refresh(*, region_id: str, fiscal_year: int | None,
     if not changes:
         return 0
     if batch is not None:
-        _record_lines_before(batch, [pk for pk, _value in changes])
+        _record_realisasi_before(batch, changes, current)
+    _set_realisasi(changes)
+    return len(changes)
+
+
+def _set_realisasi(changes: list[tuple[int, Decimal]]) -> None:
+    if not changes:
+        return
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute(
@@ -363,23 +373,48 @@ def line_realisation_refresh(*, region_id: str, fiscal_year: int | None,
             [BudgetLine(pk=pk, realisasi=value) for pk, value in changes], ["realisasi"],
             batch_size=1000,
         )
-    return len(changes)
 
 
-def _record_lines_before(batch: ImportBatch, ids: list[int]) -> None:
-    from .commit import before_rows
+#: ImportRecordChange.model of the realisation a batch's documents moved on lines.
+LINE_REALISASI = "line_realisasi"
 
+
+def _record_realisasi_before(batch: ImportBatch, changes, current: dict) -> None:
+    """The realisation the lines had before this batch moved it, in one record
+    (the line's other columns are the documents' business, not this batch's):
+    rollback puts these values back, then books the documents that remain.
+    Lines the batch wrote itself are left out (they go with the batch), and a line
+    already recorded for this batch keeps its first value."""
+    ids = [pk for pk, _value in changes]
     mine = set(BudgetLine.objects.filter(pk__in=ids, import_batch_id=batch.pk)
                .values_list("pk", flat=True))
-    recorded = set(ImportLineChange.objects.filter(batch=batch, line_id__in=ids)
-                   .values_list("line_id", flat=True))
-    todo = [i for i in ids if i not in mine and i not in recorded]
-    before = before_rows(todo)
-    ImportLineChange.objects.bulk_create(
-        [ImportLineChange(batch=batch, line_id=i, action=LineChangeAction.UPDATED,
-                          before=before[i]) for i in todo if i in before],
-        batch_size=2000,
-    )
+    record = ImportRecordChange.objects.filter(batch=batch, model=LINE_REALISASI).first()
+    before = dict(zip((record.before or {}).get("ids", []),
+                      (record.before or {}).get("realisasi", []), strict=True)) \
+        if record else {}
+    for pk in ids:
+        if pk not in mine and pk not in before:
+            before[pk] = str(current[pk])
+    data = {"ids": list(before), "realisasi": list(before.values())}
+    if record is None:
+        ImportRecordChange.objects.create(batch=batch, model=LINE_REALISASI, record_id=0,
+                                          action=LineChangeAction.UPDATED, before=data)
+    else:
+        record.before = data
+        record.save(update_fields=["before"])
+
+
+def restore_realisasi(batch: ImportBatch) -> int:
+    """Give the lines the realisation they had before ``batch`` (see above)."""
+    record = ImportRecordChange.objects.filter(batch=batch, model=LINE_REALISASI).first()
+    if record is None:
+        return 0
+    ids = record.before.get("ids", [])
+    values = [Decimal(v) for v in record.before.get("realisasi", [])]
+    existing = set(BudgetLine.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    changes = [(pk, v) for pk, v in zip(ids, values, strict=True) if pk in existing]
+    _set_realisasi(changes)
+    return len(changes)
 
 
 # --- cash plan (DPA / RAK) ----------------------------------------------------------

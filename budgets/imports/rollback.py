@@ -26,7 +26,7 @@ from ..models import (
 from ..summary import budget_summary_refresh
 from .commit import ensure_year_unlocked, intervention_through
 from .common import ImportRefused
-from .realisation import line_realisation_refresh
+from .realisation import line_realisation_refresh, restore_realisasi
 
 
 def _later_batch(batch: ImportBatch):
@@ -119,6 +119,7 @@ def import_batch_rollback(*, user, batch: ImportBatch, reason: str = "") -> Impo
             line_classification_refresh(line_ids=remaining)
         deleted += len(created)
         restored += changes.exclude(action=LineChangeAction.CREATED).count()
+        restore_realisasi(batch)
         line_realisation_refresh(region_id=batch.region_id, fiscal_year=batch.fiscal_year)
         now = timezone.now()
         locked.status = ImportStatus.ROLLED_BACK
