@@ -27,6 +27,7 @@ from itertools import islice, zip_longest
 from .messages import rejected
 from .parser import find_header, parse_columns
 from .prescan import Prescan, SheetScan, scan_worksheet, sniff_and_check
+from .textsheet import NotTextSheet, head_rows, is_text_sheet, read_text_columns
 from .types import DEFAULT_LIMITS, FileRejected, Limits, ParseResult
 
 #: Figures of the last child run (for the benchmark): maxrss_kb, seconds.
@@ -328,6 +329,20 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
             else:  # in-process: scan first, calamine only reads a vetted sheet
                 done = scan_worksheet(path, part, name, limits)
                 scanned = lambda done=done: done  # noqa: E731
+        if pre.format == "xlsx" and is_text_sheet(path, pre.sheet_parts[name]):
+            try:
+                outcome = _parse_text_sheet(path, pre.sheet_parts[name], name, scanned,
+                                            limits, pre.format, materialize)
+            except NotTextSheet:
+                outcome = None  # a cell of another kind: the usual way below
+            if isinstance(outcome, FileRejected):
+                if refused is None:
+                    refused = outcome
+                continue
+            if outcome == "no_header":
+                continue
+            if outcome is not None:
+                return outcome
         try:
             sheet = wb.get_sheet_by_name(name)
         except Exception as e:  # noqa: BLE001
@@ -378,6 +393,26 @@ def _parse_path(path: str, limits: Limits, materialize: bool = True) -> ParseRes
         sheets=", ".join(f"'{s}'" for s in checked),
         expected_rekap=", ".join(DISPLAY[k] for k in REKAP_REQUIRED),
         expected_realisasi=", ".join(REALISASI_DISPLAY[k] for k in REALISASI_REQUIRED),
+    )
+
+
+def _parse_text_sheet(path, part, name, scanned, limits, file_format, materialize):
+    """A sheet of inline text read from its XML (see ``textsheet``): the parse,
+    a refusal (another SIPD export), or "no_header"."""
+    head = head_rows(path, part, limits.header_search_rows)
+    header = find_header(head, limits)
+    if header is None:
+        return "no_header"
+    if header.kind == "other":
+        return rejected(header.refused, sheet=name, header_row=header.index + 1)
+    wanted = {idx for idx, _key, _text in header.cols}
+    width = len(head[header.index])
+    columns, nrows, hidden = read_text_columns(path, part, wanted, limits, width)
+    if scanned is not None:
+        hidden = scanned().hidden_rows
+    return parse_columns(
+        columns, nrows, sheet_name=name, start_row0=0, hidden=hidden, header=header,
+        limits=limits, file_format=file_format, materialize=materialize,
     )
 
 
