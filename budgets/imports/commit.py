@@ -65,7 +65,7 @@ def import_batch_commit(*, user, batch: ImportBatch) -> ImportBatch:
             raise ImportRefused(_("Batch ini sedang atau sudah disimpan."), status=409)
         batch.status = ImportStatus.COMMITTING
         try:
-            plan = plan_for(batch, reuse=True)
+            plan = plan_for(batch, reuse=True, names=False)
             if plan.rejected is not None or (plan.errors and not batch.commit_valid_only):
                 store_preview(batch, plan)
                 return batch

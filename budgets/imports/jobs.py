@@ -61,7 +61,7 @@ def import_batch_process(*, batch_id: int, commit: bool = False, user=None) -> I
     # preview row, so that confirming does not read the workbook a second time.
     keep = not commit and not batch.dry_run
     with audit_via("import"):
-        plan = plan_for(batch, keep=keep)
+        plan = plan_for(batch, keep=keep, names=not commit or batch.dry_run)
         redactor = _Redactor(batch) if plan.kind == ImportKind.REALISASI else None
         try:
             store_preview(batch, plan, full=keep or batch.dry_run)

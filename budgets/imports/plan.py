@@ -11,13 +11,16 @@ from .refs import Refs
 from .rekap import plan_rekap
 
 
-def plan_for(batch: ImportBatch, *, keep: bool = False, reuse: bool = False) -> Plan:
+def plan_for(batch: ImportBatch, *, keep: bool = False, reuse: bool = False,
+             names: bool = True) -> Plan:
     result, rejected = parse(batch, keep=keep, reuse=reuse)
-    return plan_from(batch, result, rejected)
+    return plan_from(batch, result, rejected, names=names)
 
 
-def plan_from(batch: ImportBatch, result, rejected) -> Plan:
-    """The plan of a parsed file (or its refusal)."""
+def plan_from(batch: ImportBatch, result, rejected, *, names: bool = True) -> Plan:
+    """The plan of a parsed file (or its refusal). ``names``: say in the plan what
+    the file does to stored names (for a preview someone reads before the commit;
+    the commit reports what it meets itself)."""
     if rejected is not None:
         return Plan(kind="", fiscal_year=batch.fiscal_year, stage=batch.stage,
                     rejected=rejected)
@@ -41,7 +44,7 @@ def plan_from(batch: ImportBatch, result, rejected) -> Plan:
         plan_cash_plan(batch, result, plan)
     else:
         plan_realisation(batch, result, plan)
-    if plan.ref_rows:
+    if names and plan.ref_rows:
         money = plan.ref_rows if result.kind != ImportKind.REKAP else [
             line.row for line in plan.rows]
         plan.warnings += Refs(batch, plan.fiscal_year).name_warnings(plan.ref_rows, money)
