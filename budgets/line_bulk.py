@@ -162,12 +162,7 @@ def lines_write_pg(
             "pagu numeric(18,2), realisasi numeric(18,2)) "
             "ON COMMIT DROP"
         )
-        raw = cur.cursor if hasattr(cur, "cursor") else cur
-        raw.copy_expert(
-            f"COPY import_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
-            CopyColumns(columns),
-            size=1 << 20,
-        )
+        _copy(cur, "import_stage", STAGE_COLUMNS, columns)
         # Matching staged rows to stored lines is one set against another: a hash
         # join whatever the line table's statistics say (right after a first
         # import they may still say "empty", and a nested loop over 100,000
@@ -230,10 +225,14 @@ def copy_rows_pg(table: str, names: Sequence[str], columns: Sequence[list]) -> N
     if not columns or not columns[0]:
         return
     with connection.cursor() as cur:
-        raw = cur.cursor if hasattr(cur, "cursor") else cur
-        raw.copy_expert(
-            f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)",
-            CopyColumns(columns),
-            size=1 << 20,
-        )
+        _copy(cur, table, names, columns)
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _copy(cur, table: str, names: Sequence[str], columns: Sequence[list]) -> None:
+    raw = cur.cursor if hasattr(cur, "cursor") else cur
+    raw.copy_expert(
+        f"COPY {table} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv)",
+        CopyColumns(columns),
+        size=1 << 20,
+    )

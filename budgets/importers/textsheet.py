@@ -190,17 +190,3 @@ def read_text_columns(path: str, part: str, wanted: set[int], limits,
     empty = [""] * n
     columns = [by_index.get(c, empty) for c in range(max(keep) + 1)]
     return columns, n, hidden
-
-
-_LETTERS: dict[int, str] = {}
-
-
-def _letters(index: int) -> str:
-    s = _LETTERS.get(index)
-    if s is None:
-        n, s = index + 1, ""
-        while n:
-            n, r = divmod(n - 1, 26)
-            s = chr(65 + r) + s
-        _LETTERS[index] = s
-    return s
