@@ -6,7 +6,7 @@
 
 import django_filters
 
-from django.db.models import Q, TextField
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +34,54 @@ ID_BOUNDS = {"min_value": 1, "max_value": 2**63 - 1}
 YEAR_BOUNDS = {"min_value": 1, "max_value": 9999}
 
 
+# ``stage=terakhir`` (or ``latest``, or no stage at all): each pemda's latest stage.
+LATEST = "terakhir"
+LATEST_ALIASES = (LATEST, "latest")
+STAGE_FILTER_CHOICES = [(LATEST, _("Tahapan terakhir per pemda")), *Stage.choices]
+
+
+def stage_choice(value) -> str | None:
+    """``LATEST`` for no stage or an alias of it, the stage code for a code,
+    None for anything else (the caller refuses it)."""
+    value = (str(value).strip() if value is not None else "")
+    if value in ("", *LATEST_ALIASES):
+        return LATEST
+    return value if value in Stage.values else None
+
+
+def latest_stage_only(queryset: QuerySet) -> QuerySet:
+    """THE rule of a year's budget (DOMAIN.md 4): each stage is a complete
+    snapshot, so a pemda's budget for a year is its latest stage, taken per
+    (region, fiscal year); stages are never added.
+
+    ``queryset`` is of lines or of summary rows (both have ``region_id``,
+    ``fiscal_year`` and ``stage``). The latest stage is a correlated subquery
+    on the lines' index ``line_region_scope`` (region, fiscal_year, stage):
+    one index probe per row, never a scan. The summary rows of a clean scope
+    have exactly the stages of its lines, so both read the same stage.
+    """
+    latest = (
+        BudgetLine.objects.filter(
+            region_id=OuterRef("region_id"), fiscal_year=OuterRef("fiscal_year")
+        )
+        .order_by("-stage")
+        .values("stage")[:1]
+    )
+    return queryset.filter(stage=Subquery(latest))
+
+
+class StageField(django_filters.fields.ChoiceField):
+    """The stage choice; ``latest`` is accepted as ``terakhir``."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return LATEST if value in LATEST_ALIASES else value
+
+
+class StageFilter(django_filters.ChoiceFilter):
+    field_class = StageField
+
+
 def filter_region_subtree(queryset, name, value):
     if not value:
         return queryset
@@ -42,7 +90,10 @@ def filter_region_subtree(queryset, name, value):
 
 class BudgetLineFilterSet(django_filters.FilterSet):
     fiscal_year = django_filters.NumberFilter(label=_("Tahun anggaran"), **YEAR_BOUNDS)
-    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Tahapan"))
+    stage = StageFilter(
+        choices=STAGE_FILTER_CHOICES, method="filter_stage", empty_label=None,
+        label=_("Tahapan (kode; kosong atau 'terakhir' = tahapan terakhir tiap pemda)"),
+    )
     region = django_filters.CharFilter(
         field_name="region__code", method=filter_region_subtree,
         label=_("Wilayah (kode, termasuk wilayah di bawahnya)"),
@@ -76,6 +127,20 @@ class BudgetLineFilterSet(django_filters.FilterSet):
     class Meta:
         model = BudgetLine
         fields = []
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Applied here, not in ``filter_stage``: django-filter skips a filter
+        # without a value, and no stage is the default, the latest one.
+        if stage_choice(self.form.cleaned_data.get("stage")) == LATEST:
+            queryset = latest_stage_only(queryset)
+        return queryset
+
+    def filter_stage(self, queryset, name, value):
+        choice = stage_choice(value)
+        if choice == LATEST:
+            return queryset  # filter_queryset takes each pemda's latest stage
+        return queryset.filter(stage=choice)
 
     def filter_pillar(self, queryset, name, value):
         if value == NONE:

@@ -124,7 +124,8 @@ def line_tag(request):
         raise PermissionDenied(_("Hanya koordinator yang dapat mencatat data ini."))
     params = request.GET.copy()
     params.pop("page", None)
-    lines = selectors.budget_line_list(user=request.user, filters=params.dict() or None)
+    # The lines the list shows (and the summary counts): no stage = latest per pemda.
+    lines = selectors.budget_line_list(user=request.user, filters=params.dict())
     lines = lines.filter(access.changeable_q(request.user))
     count = lines.count()
     summary = selectors.budget_line_summary(user=request.user, filters=params.dict() or None)

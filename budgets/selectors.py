@@ -40,7 +40,11 @@ class InvalidGrouping(ValueError):
 
 
 def budget_line_list(*, user, filters: dict | None = None) -> QuerySet[BudgetLine]:
-    """Lines the user may read, filtered by ``BudgetLineFilterSet`` parameters."""
+    """Lines the user may read, filtered by ``BudgetLineFilterSet`` parameters.
+
+    With ``filters`` (even ``{}``) the FilterSet's stage rule applies: no stage
+    means each pemda's latest stage. ``filters=None`` is every line of every
+    stage, for finding one line by its id."""
     qs = BudgetLine.objects.filter(access.readable_q(user)).select_related(
         "region",
         "unit",
@@ -54,7 +58,7 @@ def budget_line_list(*, user, filters: dict | None = None) -> QuerySet[BudgetLin
         "import_batch__uploaded_by",
         "entered_by",
     )
-    if filters:
+    if filters is not None:
         filterset = BudgetLineFilterSet(data=filters, queryset=qs)
         if filterset.is_valid():
             qs = filterset.qs
@@ -64,12 +68,13 @@ def budget_line_list(*, user, filters: dict | None = None) -> QuerySet[BudgetLin
 
 
 def budget_line_scope(*, user, filters: dict | None = None) -> QuerySet[BudgetLine]:
-    """Like ``budget_line_list`` but without joins: the base of aggregates."""
+    """Like ``budget_line_list`` but without joins: the base of aggregates.
+
+    Always through the FilterSet, so no aggregate ever adds stages (no stage
+    given: each pemda's latest stage)."""
     qs = BudgetLine.objects.filter(access.readable_q(user))
-    if filters:
-        filterset = BudgetLineFilterSet(data=filters, queryset=qs)
-        qs = filterset.qs if filterset.is_valid() else qs.none()
-    return qs
+    filterset = BudgetLineFilterSet(data=filters or {}, queryset=qs)
+    return filterset.qs if filterset.is_valid() else qs.none()
 
 
 @dataclass
@@ -134,7 +139,8 @@ def budget_line_summary(
     """Pagu, realisasi and line count per group, within the user's read scope.
 
     The rows always add up to the totals, which are the plain sums over the
-    filtered lines (to the rupiah): a line without a pillar falls in the
+    filtered lines of each pemda-year's latest stage, or of the one stage asked
+    for (to the rupiah): a line without a pillar falls in the
     "not tagged" group, never outside. ``labels=False`` leaves the labels empty
     (callers that resolve names themselves save the look-ups).
     """

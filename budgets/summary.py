@@ -27,7 +27,7 @@ from django.db.models.functions import Substr
 from regions import access
 from regions.selectors import subtree_q
 
-from .models import BudgetLine, Stage, UnitKind
+from .models import BudgetLine, UnitKind
 from .models_summary import BudgetSummary, SummaryDirty
 
 # Filters the summary table can answer (BudgetLineFilterSet names).
@@ -163,7 +163,7 @@ def _filters_fit_summary(filters: dict | None) -> bool:
 def _summary_filtered(qs: QuerySet, filters: dict) -> QuerySet | None:
     """The summary rows matching ``filters``; None when a value is not valid
     (the caller then lets the lines' FilterSet decide, as the list page does)."""
-    from .filters import NONE
+    from .filters import LATEST, NONE, latest_stage_only, stage_choice
 
     f = {k: str(v).strip() for k, v in filters.items() if k in SUMMARY_FILTERS and v not in (None, "")}
     try:
@@ -175,10 +175,14 @@ def _summary_filtered(qs: QuerySet, filters: dict) -> QuerySet | None:
             qs = qs.filter(sub_unit_id=int(f["sub_unit"]))
     except ValueError:
         return None
-    if "stage" in f:
-        if f["stage"] not in Stage.values:
-            return None
-        qs = qs.filter(stage=f["stage"])
+    # No stage (or ``terakhir``): each pemda's latest stage, the FilterSet's rule.
+    stage = stage_choice(f.get("stage"))
+    if stage is None:
+        return None
+    if stage == LATEST:
+        qs = latest_stage_only(qs)
+    else:
+        qs = qs.filter(stage=stage)
     if "unit_kind" in f:
         if f["unit_kind"] not in UnitKind.values:
             return None

@@ -12,12 +12,13 @@ from .filters import BudgetLineFilterSet
 
 @login_required
 def line_list(request):
-    """Budget lines within the user's read scope, filtered like the API."""
+    """Budget lines within the user's read scope, filtered like the API.
+
+    Always bound, so the page without parameters shows what the API and the
+    totals count: each pemda's latest stage."""
     base = selectors.budget_line_list(user=request.user)
-    filterset = BudgetLineFilterSet(data=request.GET or None, queryset=base)
-    lines = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    if filterset.is_bound and not filterset.is_valid():
-        lines = base.none()
+    filterset = BudgetLineFilterSet(data=request.GET, queryset=base)
+    lines = filterset.qs if filterset.is_valid() else base.none()
     summary = selectors.budget_line_summary(
         user=request.user, filters=request.GET.dict() if request.GET else None
     )

@@ -23,7 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets import selectors as budget_selectors
-from budgets.models import ImportBatch, ImportStatus, Nomenclature, Stage, Unit
+from budgets.filters import LATEST, stage_choice
+from budgets.models import ImportBatch, ImportStatus, Nomenclature, Unit
+from budgets.stages import stage_label
 from budgets.summary import summary_source, summary_state_once
 from programs.models import Intervention, Pillar, Strategy
 from regions import access
@@ -72,6 +74,13 @@ class DashboardFilters:
         values.update(override)
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
+    @property
+    def stage_label(self) -> str:
+        """Which stage every figure counts, for the panels' subtitles."""
+        if self.stage:
+            return _("tahapan %(stage)s") % {"stage": stage_label(self.stage)}
+        return _("tahapan terakhir tiap pemda")
+
     def lines_url(self, **override) -> str:
         return reverse("budgets:line-list") + "?" + urlencode(self.params(**override))
 
@@ -119,9 +128,12 @@ def dashboard_filters(*, user, params, page_region: str | None = None) -> Dashbo
                 % {"v": year[:10]}
             )
     stage = (params.get("stage") or "").strip()
-    if stage in Stage.values:
-        f.stage = stage
-    elif stage:
+    choice = stage_choice(stage)
+    if choice == LATEST:
+        f.stage = ""  # the default: each pemda's latest stage
+    elif choice is not None:
+        f.stage = choice
+    else:
         f.errors.append(_("Tahapan '%(v)s' tidak dikenal; filter tahapan diabaikan.") % {"v": stage[:20]})
     wilayah = (params.get("wilayah") or "").strip()
     if wilayah.startswith("pemda:"):

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from budgets.exports import export_response
+from budgets.models import Stage
 from budgets.money import format_percent, format_rupiah, format_rupiah_short
 from regions import access
 from regions.models import Region
@@ -82,6 +83,7 @@ def _render(request, dash, *, page_region=None):
             "panels": PANELS,
             "can_upload": services.can_upload_indicators(request.user),
             "query": dash.filters.query(),
+            "stage_choices": Stage.choices,
         },
     )
 

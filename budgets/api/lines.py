@@ -245,6 +245,13 @@ class BudgetLineViewSet(
     def queryset_for(self, user):
         return selectors.budget_line_list(user=user)
 
+    def filter_queryset(self, queryset):
+        # A line is found by its id whatever its stage; the FilterSet (and its
+        # default, each pemda's latest stage) is for lists.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def export(self, queryset, fmt):
         return export_response(
             fmt=fmt,
