@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Stage
+from core.forms import bounded_id
 from regions import access
 from regions.models import Level, Region
 from roadmap.form_fields import (
@@ -150,8 +151,8 @@ class LineLinkForm(forms.Form):
     """Lines ticked to link (``add``) or unlink (``remove``); ids are checked here
     against the intervention's region, and again by the service."""
 
-    add = forms.TypedMultipleChoiceField(coerce=int, required=False)
-    remove = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    add = forms.TypedMultipleChoiceField(coerce=bounded_id, required=False)
+    remove = forms.TypedMultipleChoiceField(coerce=bounded_id, required=False)
 
     def __init__(self, *args, region_code: str, linked_ids, **kwargs):
         super().__init__(*args, **kwargs)
