@@ -31,6 +31,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _project_celery_app():
+    """The portal's Celery app is the current one in every test: a test that runs
+    a throwaway app's worker (celery.contrib.testing) leaves that app current, and
+    the shared tasks would then be sent to its memory broker, never run."""
+    from config.celery import app
+
+    app.set_current()
+    yield
+    app.set_current()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
