@@ -92,9 +92,16 @@ def import_detail(request, pk: int):
             "import_batch": batch.pk, "pillar": "none", "fiscal_year": batch.fiscal_year,
             "stage": batch.stage, "region": batch.region_id,
         })
+    without_pagu = []
+    if batch.kind == "realisasi" and batch.status == ImportStatus.COMMITTED and batch.fiscal_year:
+        from .selectors import realisation_without_pagu
+
+        without_pagu = list(realisation_without_pagu(
+            region_id=batch.region_id, fiscal_year=batch.fiscal_year)[:200])
     context = {
         "batch": batch,
         "preview": preview,
+        "without_pagu": without_pagu,
         "running": batch.status in RUNNING,
         "groups": imports.errors_grouped(batch.errors or []),
         "warning_groups": imports.errors_grouped(batch.warnings or []),

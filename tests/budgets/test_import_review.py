@@ -193,3 +193,15 @@ def test_a_title_naming_the_chosen_pemda_and_the_year_commits(data_staff, title,
     batch = upload(data_staff, data, region=region, commit=True)
     assert batch.status == ImportStatus.COMMITTED, batch.message
     assert batch.fiscal_year == 2024 and BudgetLine.objects.filter(region_id=region).count() == 2
+
+
+def test_a_committed_realisation_batch_page_lists_its_realisasi_tanpa_pagu(data_staff, client):
+    """Spending on a key with no line of the stage in force is shown, not dropped."""
+    from tests.budgets.real_files import REAL
+
+    upload(data_staff, REAL / "buru_2024_rekap_murni.xlsx", commit=True)
+    batch = upload(data_staff, REAL / "sipd_realisasi_per_dokumen_contoh.xlsx", commit=True)
+    client.force_login(data_staff)
+    page = client.get(f"/anggaran/impor/{batch.pk}/").content.decode()
+    assert 'id="without-pagu"' in page
+    assert "5.2.03.01.01.0010" in page and "Rp3.000.000" in page
