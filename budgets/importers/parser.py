@@ -850,17 +850,26 @@ def _codes(cols: _Columns, kind: str, sub_key: str) -> dict:
     return codes
 
 
-def _realisasi(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
-    codes = _codes(cols, "realisasi", "kode_sub_skpd")
-    nilai = cols.amount("nilai_realisasi", True, True)
-    setoran = cols.amount("nilai_setoran", False, True)
-    tanggal = cols.date("tanggal_dokumen")
+def _column_getter(codes: dict, cols: _Columns, n: int):
+    """key -> the column of converted codes, else the text column, else the
+    ``fallback`` key's, else a column of empty texts."""
 
     def g(key, fallback=None):
         v = codes[key] if key in codes else cols.text(key)
         if v is None and fallback is not None:
             return g(fallback)
         return _rep("", n) if v is None else v
+
+    return g
+
+
+def _realisasi(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
+    codes = _codes(cols, "realisasi", "kode_sub_skpd")
+    nilai = cols.amount("nilai_realisasi", True, True)
+    setoran = cols.amount("nilai_setoran", False, True)
+    tanggal = cols.date("tanggal_dokumen")
+
+    g = _column_getter(codes, cols, n)
 
     out = [
         rownos,
@@ -915,11 +924,7 @@ def _rak(cols: _Columns, ctx: _Ctx, n: int, rownos: list):
                 warn=True,
             )
 
-    def g(key, fallback=None):
-        v = codes[key] if key in codes else cols.text(key)
-        if v is None and fallback is not None:
-            return g(fallback)
-        return _rep("", n) if v is None else v
+    g = _column_getter(codes, cols, n)
 
     out = [
         rownos,
