@@ -110,7 +110,3 @@ def stage_label(code: str) -> str:
         return str(Stage(code).label)
     except ValueError:
         return str(code or "")
-
-
-def is_after(later: str, earlier: str) -> bool:
-    return later > earlier

@@ -94,18 +94,13 @@ def row_key(r) -> tuple:
             r.kode_sumber_dana, r.kode_rekening)
 
 
-def has_budget(r) -> bool:
-    return r.has_budget
-
-
 def sum_lines(rows, *, has_realisasi: bool) -> list[Line]:
     """The file's lines, in order of first appearance, with their detail rows."""
     lines: dict = {}
     get = lines.get
     named: set = set()
     for r in rows:
-        key = (r.kode_skpd, r.kode_sub_unit or r.kode_skpd, r.kode_sub_kegiatan,
-               r.kode_sumber_dana, r.kode_rekening)
+        key = row_key(r)
         line = get(key)
         if line is None:
             line = lines[key] = Line(key, r)
@@ -141,7 +136,7 @@ def plan_rekap(batch: ImportBatch, result, plan: Plan) -> None:
         if not r.ok:
             continue
         ref_rows.append(r)
-        if not has_budget(r):
+        if not r.has_budget:
             plan.no_budget_rows += 1
             continue
         pillar_id = strategy_id = None
