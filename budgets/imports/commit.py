@@ -208,7 +208,7 @@ def _refusal(batch: ImportBatch, exc: IntegrityError) -> ImportRefused:
             status=409,
         )
     if code == "23503" or "FOREIGN KEY constraint failed" in text:
-        return ImportRefused(_MISSING_PARENT(), status=409)
+        return ImportRefused(_missing_parent_message(), status=409)
     raise exc
 
 
@@ -242,10 +242,10 @@ def lock_reference_rows(refs: Refs, *, units=(), nomenclature=(), sources=(),
         lock_parents(parents)
     except MissingParent as exc:
         log.warning("import: %s", exc)
-        raise ImportRefused(_MISSING_PARENT(), status=409) from None
+        raise ImportRefused(_missing_parent_message(), status=409) from None
 
 
-def _MISSING_PARENT() -> str:  # noqa: N802 - a message, translated when used
+def _missing_parent_message() -> str:  # noqa: N802 - a message, translated when used
     return _("Data acuan (unit, kode rekening, sumber dana atau nomenklatur) yang dirujuk "
              "berkas ini dihapus saat batch disimpan; tidak ada yang tersimpan. Simpan "
              "ulang batch ini.")
