@@ -245,7 +245,7 @@ def lock_reference_rows(refs: Refs, *, units=(), nomenclature=(), sources=(),
         raise ImportRefused(_missing_parent_message(), status=409) from None
 
 
-def _missing_parent_message() -> str:  # noqa: N802 - a message, translated when used
+def _missing_parent_message() -> str:
     return _("Data acuan (unit, kode rekening, sumber dana atau nomenklatur) yang dirujuk "
              "berkas ini dihapus saat batch disimpan; tidak ada yang tersimpan. Simpan "
              "ulang batch ini.")
